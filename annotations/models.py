@@ -1,0 +1,233 @@
+"""The fact-checking domain: articles and their sentences, highlighted spans, claims that
+appear across articles, and reviewers' verdicts. See DESIGN.md, section "Domain".
+
+Invariants that must never be false live in Meta.constraints (and one trigger, see
+migration 0002) so that no code path, including Model.objects.create and raw updates,
+can store them; services and forms add the friendly messages.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, URLValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from simple_history.models import HistoricalRecords
+
+from annotations.sanitising import reject_markup
+
+NOTE_MAX_LENGTH = 2000
+QUOTE_CONTEXT_LENGTH = 32  # characters of prefix/suffix kept for the TextQuoteSelector
+
+
+class Label(models.TextChoices):
+    VERIFIED = "verified", "Verified"
+    DISPUTED = "disputed", "Disputed"
+    ATTRIBUTED = "attributed", "Attributed"
+
+
+http_url_validator = URLValidator(schemes=["http", "https"])
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=500)
+    outlet = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=2000, blank=True, validators=[http_url_validator])
+    byline = models.CharField(max_length=300, blank=True)
+    published = models.DateField(null=True, blank=True)
+    text = models.TextField()
+    content_hash = models.CharField(max_length=64, unique=True)
+    source_name = models.CharField(max_length=300, blank=True, help_text="imported from")
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published", "title", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.pk and self.text_is_anchored():
+            stored = Article.objects.filter(pk=self.pk).values_list("text", flat=True).first()
+            if stored is not None and stored != self.text:
+                raise ValidationError(
+                    {"text": "Spans are anchored to this text; import a new revision instead."}
+                )
+
+    def text_is_anchored(self) -> bool:
+        return self.spans.exists()
+
+
+class Sentence(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sentences")
+    index = models.PositiveIntegerField()
+    paragraph = models.PositiveIntegerField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    check_worthy = models.BooleanField(
+        default=True, help_text="False for page furniture and headings that carry no claim"
+    )
+
+    class Meta:
+        ordering = ["article", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "index"], name="sentence_unique_index"),
+            models.CheckConstraint(
+                condition=Q(start__gte=0) & Q(end__gt=F("start")), name="sentence_offsets"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}#{self.index} [{self.start}:{self.end}]"
+
+    @property
+    def text(self) -> str:
+        return self.article.text[self.start : self.end]
+
+
+class Claim(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+
+    text = models.TextField(validators=[reject_markup])
+    origin = models.CharField(
+        max_length=300, blank=True, validators=[reject_markup], help_text="who asserts it"
+    )
+    as_of = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    ruling = models.CharField(max_length=10, choices=Label.choices, blank=True)
+    ruling_note = models.TextField(
+        max_length=NOTE_MAX_LENGTH,
+        blank=True,
+        validators=[MaxLengthValidator(NOTE_MAX_LENGTH), reject_markup],
+    )
+    ruled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ruled_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-updated_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "resolved"]), name="claim_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(ruling="") | Q(ruling__in=Label.values), name="claim_ruling_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Span(models.Model):
+    """A highlighted stretch of one article, anchored by code-point offsets and by quote."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="spans")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    # The W3C TextQuoteSelector: exact == article.text[start:end].
+    exact = models.TextField()
+    prefix = models.CharField(max_length=QUOTE_CONTEXT_LENGTH * 2, blank=True)
+    suffix = models.CharField(max_length=QUOTE_CONTEXT_LENGTH * 2, blank=True)
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.SET_NULL, related_name="spans"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article", "start", "end"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "start", "end"], name="span_unique_offsets"
+            ),
+            models.CheckConstraint(
+                condition=Q(start__gte=0) & Q(end__gt=F("start")), name="span_offsets"
+            ),
+            # The quote is exactly as long as the offsets say (both count code points).
+            models.CheckConstraint(
+                condition=Q(end=F("start") + Length("exact")), name="span_exact_length"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exact[:60]!r} [{self.start}:{self.end}]"
+
+
+class Verdict(models.Model):
+    """One reviewer's tag on one span."""
+
+    span = models.ForeignKey(Span, on_delete=models.PROTECT, related_name="verdicts")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts"
+    )
+    label = models.CharField(max_length=10, choices=Label.choices)
+    note = models.TextField(
+        max_length=NOTE_MAX_LENGTH,
+        blank=True,
+        # TextField's max_length only sizes form widgets; the validator enforces it.
+        validators=[MaxLengthValidator(NOTE_MAX_LENGTH), reject_markup],
+    )
+    evidence_url = models.URLField(max_length=2000, blank=True, validators=[http_url_validator])
+    attributed_to = models.CharField(max_length=300, blank=True, validators=[reject_markup])
+    hidden = models.BooleanField(default=False)
+    hidden_reason = models.CharField(max_length=500, blank=True, validators=[reject_markup])
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["span", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["span", "reviewer"], name="verdict_one_per_reviewer"),
+            models.CheckConstraint(
+                condition=Q(label__in=Label.values), name="verdict_label_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(label=Label.ATTRIBUTED) | ~Q(attributed_to=""),
+                name="verdict_attributed_needs_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(evidence_url="")
+                | Q(evidence_url__startswith="http://")
+                | Q(evidence_url__startswith="https://"),
+                name="verdict_evidence_http",
+            ),
+            models.CheckConstraint(
+                condition=Q(hidden=False) | ~Q(hidden_reason=""), name="verdict_hidden_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("note"), NOTE_MAX_LENGTH),
+                name="verdict_note_length",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} by {self.reviewer_id} on span {self.span_id}"

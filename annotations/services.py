@@ -1,0 +1,218 @@
+"""Writes. Every change to the domain goes through one of these functions.
+
+Keyword-only, typed, named <entity>_<action>. Each validates with full_clean() before
+saving and runs multi-row writes in one transaction; the database constraints are the
+last line behind them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from annotations.models import (
+    QUOTE_CONTEXT_LENGTH,
+    Article,
+    Claim,
+    Label,
+    Sentence,
+    Span,
+    Verdict,
+)
+from annotations.sentences import split_sentences
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def article_import(
+    *,
+    text: str,
+    title: str,
+    outlet: str = "",
+    url: str = "",
+    byline: str = "",
+    published: datetime.date | None = None,
+    source_name: str = "",
+) -> tuple[Article, bool]:
+    """Store an article and its sentences; (article, created). Same text twice: no-op."""
+    digest = content_hash(text)
+    existing = Article.objects.filter(content_hash=digest).first()
+    if existing is not None:
+        return existing, False
+    article = Article(
+        text=text,
+        title=title[:500],
+        outlet=outlet,
+        url=url,
+        byline=byline,
+        published=published,
+        source_name=source_name[:300],
+        content_hash=digest,
+    )
+    article.full_clean()
+    article.save()
+    Sentence.objects.bulk_create(
+        Sentence(
+            article=article,
+            index=bounds.index,
+            paragraph=bounds.paragraph,
+            start=bounds.start,
+            end=bounds.end,
+            check_worthy=bounds.check_worthy,
+        )
+        for bounds in split_sentences(text)
+    )
+    return article, True
+
+
+def _quote_selector(text: str, start: int, end: int) -> dict[str, str]:
+    return {
+        "exact": text[start:end],
+        "prefix": text[max(0, start - QUOTE_CONTEXT_LENGTH) : start],
+        "suffix": text[end : end + QUOTE_CONTEXT_LENGTH],
+    }
+
+
+def span_validate(*, article: Article, start: int, end: int, exact: str) -> None:
+    """Raise ValidationError unless [start, end) is a non-empty stretch of the text
+    whose characters are exactly `exact`. Offsets count Unicode code points."""
+    length = len(article.text)
+    if not (isinstance(start, int) and isinstance(end, int)):
+        raise ValidationError("Offsets must be whole numbers.", code="offsets")
+    if start < 0 or end > length:
+        raise ValidationError(
+            f"Offsets {start}–{end} fall outside the article (0–{length}).", code="range"
+        )
+    if start >= end:
+        raise ValidationError("A span must end after it starts.", code="reversed")
+    if article.text[start:end] != exact:
+        raise ValidationError(
+            "The quoted text does not match the article at those offsets.", code="quote"
+        )
+
+
+@transaction.atomic
+def span_get_or_create(
+    *, article: Article, start: int, end: int, exact: str, created_by: AbstractBaseUser | None
+) -> Span:
+    """The span at exactly these offsets, created (with its quote selector) if new."""
+    span_validate(article=article, start=start, end=end, exact=exact)
+    span = Span.objects.filter(article=article, start=start, end=end).first()
+    if span is not None:
+        return span
+    span = Span(
+        article=article,
+        start=start,
+        end=end,
+        created_by=created_by,
+        **_quote_selector(article.text, start, end),
+    )
+    span.full_clean(validate_unique=False)
+    try:
+        # A savepoint, so that losing a race to another request leaves the outer
+        # transaction usable and we return the winner's span.
+        with transaction.atomic():
+            span.save()
+    except IntegrityError:
+        return Span.objects.get(article=article, start=start, end=end)
+    return span
+
+
+@transaction.atomic
+def verdict_set(
+    *,
+    span: Span,
+    reviewer: AbstractBaseUser,
+    label: str,
+    note: str = "",
+    evidence_url: str = "",
+    attributed_to: str = "",
+) -> Verdict:
+    """Create or update `reviewer`'s verdict on `span`. Only its author ever changes it:
+    the verdict is looked up by (span, reviewer), so no other reviewer's row is reachable."""
+    note = note.strip()
+    evidence_url = evidence_url.strip()
+    attributed_to = " ".join(attributed_to.split())
+    if label not in Label.values:
+        raise ValidationError({"label": f"Unknown label {label!r}."}, code="label")
+    if label == Label.ATTRIBUTED and not attributed_to:
+        raise ValidationError(
+            {"attributed_to": "Say who the article attributes this to."}, code="required"
+        )
+    # Lock the row (where the database can) so two tabs saving at once serialise.
+    verdict = Verdict.objects.select_for_update().filter(span=span, reviewer=reviewer).first()
+    if verdict is None:
+        verdict = Verdict(span=span, reviewer=reviewer)
+    elif verdict.hidden:
+        raise PermissionDenied("A moderator has hidden this verdict; it cannot be edited.")
+    verdict.label = label
+    verdict.note = note
+    verdict.evidence_url = evidence_url
+    verdict.attributed_to = attributed_to
+    # Field validators give the friendly messages; the constraints are left to the
+    # database, which checks them on save anyway, instead of one query each here.
+    verdict.full_clean(validate_unique=False, validate_constraints=False)
+    verdict._history_user = reviewer
+    try:
+        with transaction.atomic():
+            verdict.save()
+    except IntegrityError:
+        # Two requests created the same (span, reviewer) at once and the other one won:
+        # apply this one as an update of that row instead of failing. Any other
+        # violation has no such row and is raised as it is.
+        winner = Verdict.objects.select_for_update().filter(span=span, reviewer=reviewer).first()
+        if winner is None or verdict.pk is not None:
+            raise
+        winner.label, winner.note = label, note
+        winner.evidence_url, winner.attributed_to = evidence_url, attributed_to
+        winner._history_user = reviewer
+        winner.save()
+        verdict = winner
+    return verdict
+
+
+@transaction.atomic
+def verdict_withdraw(*, verdict: Verdict, reviewer: AbstractBaseUser) -> None:
+    """Delete the reviewer's own verdict. The deletion is kept in the verdict history."""
+    if verdict.reviewer_id != reviewer.pk:
+        raise PermissionDenied("Only its author can withdraw a verdict.")
+    if verdict.hidden:
+        raise PermissionDenied("A moderator has hidden this verdict; it cannot be withdrawn.")
+    verdict._history_user = reviewer
+    verdict.delete()
+
+
+def claim_create(
+    *,
+    text: str,
+    created_by: AbstractBaseUser | None,
+    origin: str = "",
+    as_of: datetime.date | None = None,
+) -> Claim:
+    claim = Claim(
+        text=" ".join(text.split()),
+        origin=" ".join(origin.split()),
+        as_of=as_of,
+        created_by=created_by,
+    )
+    claim.full_clean()
+    claim._history_user = created_by
+    claim.save()
+    return claim
+
+
+@transaction.atomic
+def span_link_claim(*, span: Span, claim: Claim | None, user: AbstractBaseUser) -> Span:
+    """Attach the span to `claim` (or detach it with None); recorded in the span history."""
+    span = Span.objects.select_for_update().get(pk=span.pk)
+    span.claim = claim
+    span._history_user = user
+    span.save(update_fields=["claim"])
+    return span
