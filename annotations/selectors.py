@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from dataclasses import dataclass, field
 
-from annotations.models import Claim, Label
+from django.conf import settings
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
+from rapidfuzz import fuzz, process
+
+from annotations.attribution import attribution_guess
+from annotations.consensus import consensus
+from annotations.highlighting import Highlight, paragraphs
+from annotations.models import Article, Claim, Label, Sentence, Span, Verdict
 
 
 def claim_label_counts(*, claims: QuerySet[Claim] | None = None) -> QuerySet[Claim]:
@@ -19,3 +40,237 @@ def claim_label_counts(*, claims: QuerySet[Claim] | None = None) -> QuerySet[Cla
             for label in Label.values
         },
     )
+
+
+# --- the reviewer workspace -------------------------------------------------------------
+
+
+def _reviewers_holding(label: str) -> Count:
+    return Count(
+        "spans__verdicts__reviewer",
+        distinct=True,
+        filter=Q(spans__verdicts__hidden=False, spans__verdicts__label=label),
+    )
+
+
+def claims_contested() -> QuerySet[Claim]:
+    """Claims whose visible verdicts meet verified and disputed with no two-thirds label,
+    decided in the database by the rule of annotations.consensus."""
+    claims = Claim.objects.annotate(
+        reviewers=Count(
+            "spans__verdicts__reviewer", distinct=True, filter=Q(spans__verdicts__hidden=False)
+        ),
+        **{f"{label}_reviewers": _reviewers_holding(label) for label in Label.values},
+    )
+    has_consensus = Q()
+    for label in Label.values:
+        has_consensus |= Q(reviewers__gte=2) & Q(
+            **{
+                f"{label}_reviewers__gte": ExpressionWrapper(
+                    F("reviewers") * 2.0 / 3.0, output_field=FloatField()
+                )
+            }
+        )
+    return claims.filter(verified_reviewers__gt=0, disputed_reviewers__gt=0).exclude(has_consensus)
+
+
+def article_list_for_reviewer(*, reviewer, query: str = "") -> QuerySet[Article]:
+    """Articles with sentence counts and the reviewer's progress: check-worthy sentences
+    that overlap a span the reviewer has a verdict on."""
+    my_spans_in_sentence = Verdict.objects.filter(
+        reviewer=reviewer,
+        span__article=OuterRef("article"),
+        span__start__lt=OuterRef("end"),
+        span__end__gt=OuterRef("start"),
+    )
+    tagged = (
+        Sentence.objects.filter(article=OuterRef("pk"), check_worthy=True)
+        .filter(Exists(my_spans_in_sentence))
+        .order_by()
+        .values("article")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    articles = Article.objects.annotate(
+        sentence_count=Count("sentences"),
+        check_worthy_count=Count("sentences", filter=Q(sentences__check_worthy=True)),
+        tagged_count=Coalesce(Subquery(tagged, output_field=IntegerField()), 0),
+    ).order_by(F("published").desc(nulls_last=True), "title", "id")
+    if query:
+        articles = articles.filter(Q(title__icontains=query) | Q(text__icontains=query))
+    return articles
+
+
+def contested_counts(*, article_ids: list[int]) -> dict[int, int]:
+    """How many contested claims appear in each of these articles: one GROUP BY query."""
+    rows = (
+        Span.objects.filter(article_id__in=article_ids, claim__in=claims_contested().values("pk"))
+        .values("article_id")
+        .annotate(n=Count("claim", distinct=True))
+    )
+    return {row["article_id"]: row["n"] for row in rows}
+
+
+@dataclass
+class ArticlePage:
+    article: Article
+    sentences: list[Sentence]
+    highlights: list[Highlight]
+    tagged_count: int
+    check_worthy_count: int
+    version: str
+    paragraphs: list = field(default_factory=list)
+
+
+def article_version(*, article: Article) -> str:
+    """Changes whenever a verdict on the article is saved, changed, hidden or withdrawn:
+    one aggregate query, what the live poll pays when nothing changed."""
+    row = Verdict.objects.filter(span__article=article).aggregate(
+        n=Count("id"), latest=Max("updated_at"), ids=Sum("id")
+    )
+    latest = row["latest"].timestamp() if row["latest"] else 0
+    return f"{row['n']}-{row['ids'] or 0}-{latest:.6f}"
+
+
+def span_consensus_map(*, article: Article, span_ids) -> dict[int, str]:
+    """Consensus per span, from one GROUP BY over the visible verdicts."""
+    rows = (
+        Verdict.objects.filter(span__article=article, span_id__in=span_ids, hidden=False)
+        .values("span_id", "label")
+        .annotate(n=Count("id"))
+    )
+    per_span: dict[int, dict[str, int]] = {}
+    for row in rows:
+        per_span.setdefault(row["span_id"], {})[row["label"]] = row["n"]
+    return {span_id: consensus(counts) for span_id, counts in per_span.items()}
+
+
+def article_highlights(*, article: Article, reviewer, around: tuple[int, int] | None = None):
+    """The highlights this reviewer may see: spans they gave a verdict on, each with its
+    consensus; with blind review off, every span with a visible verdict."""
+    mine = Verdict.objects.filter(span__article=article, reviewer=reviewer).select_related("span")
+    if around is not None:
+        mine = mine.filter(span__start__lt=around[1], span__end__gt=around[0])
+    my_labels = {v.span_id: (v.span, v.label) for v in mine}
+    spans = {span_id: span for span_id, (span, _) in my_labels.items()}
+    if not settings.BLIND_REVIEW:
+        others = Span.objects.filter(article=article, verdicts__hidden=False).distinct()
+        if around is not None:
+            others = others.filter(start__lt=around[1], end__gt=around[0])
+        spans.update({span.pk: span for span in others})
+    consensus_by_span = span_consensus_map(article=article, span_ids=list(spans))
+    return [
+        Highlight(
+            span_id=span.pk,
+            start=span.start,
+            end=span.end,
+            label=my_labels[span.pk][1] if span.pk in my_labels else "",
+            consensus=consensus_by_span.get(span.pk, ""),
+        )
+        for span in spans.values()
+    ]
+
+
+def progress(sentences: list[Sentence], highlights: list[Highlight]) -> tuple[int, int]:
+    """(check-worthy sentences I tagged, check-worthy sentences)."""
+    mine = [h for h in highlights if h.label]
+    worthy = [s for s in sentences if s.check_worthy]
+    tagged = sum(1 for s in worthy if any(h.start < s.end and h.end > s.start for h in mine))
+    return tagged, len(worthy)
+
+
+def article_page(*, article: Article, reviewer) -> ArticlePage:
+    sentences = list(article.sentences.all())
+    highlights = article_highlights(article=article, reviewer=reviewer)
+    tagged, worthy = progress(sentences, highlights)
+    return ArticlePage(
+        article=article,
+        sentences=sentences,
+        highlights=highlights,
+        tagged_count=tagged,
+        check_worthy_count=worthy,
+        version=article_version(article=article),
+        paragraphs=paragraphs(article.text, sentences, highlights),
+    )
+
+
+@dataclass
+class SpanPanel:
+    article: Article
+    start: int
+    end: int
+    exact: str
+    sentence: Sentence | None
+    span: Span | None
+    claim: Claim | None
+    my_verdict: Verdict | None
+    others: list[Verdict]
+    others_count: int
+    others_visible: bool
+    suggested_claims: list[Claim]
+    attribution: str
+    version: str
+
+
+def span_panel(*, article: Article, start: int, end: int, reviewer) -> SpanPanel:
+    """Everything the side panel shows for the stretch [start, end) of the article."""
+    span = (
+        Span.objects.filter(article=article, start=start, end=end).select_related("claim").first()
+    )
+    verdicts = (
+        list(span.verdicts.select_related("reviewer").order_by("created_at")) if span else []
+    )
+    my_verdict = next((v for v in verdicts if v.reviewer_id == reviewer.pk), None)
+    others = [v for v in verdicts if v.reviewer_id != reviewer.pk and not v.hidden]
+    others_visible = my_verdict is not None or not settings.BLIND_REVIEW
+    sentence = (
+        article.sentences.filter(start__lte=start, end__gt=start).first() if article.text else None
+    )
+    exact = article.text[start:end]
+    context = article.text[sentence.start : sentence.end] if sentence else exact
+    claim = span.claim if span else None
+    return SpanPanel(
+        article=article,
+        start=start,
+        end=end,
+        exact=exact,
+        sentence=sentence,
+        span=span,
+        claim=claim,
+        my_verdict=my_verdict,
+        others=others if others_visible else [],
+        others_count=len(others),
+        others_visible=others_visible,
+        suggested_claims=[] if claim else claim_suggestions(text=exact),
+        attribution=my_verdict.attributed_to if my_verdict else attribution_guess(context),
+        version=span_version(span=span),
+    )
+
+
+def span_version(*, span: Span | None) -> str:
+    if span is None:
+        return "none"
+    row = span.verdicts.aggregate(n=Count("id"), latest=Max("updated_at"), ids=Sum("id"))
+    latest = row["latest"].timestamp() if row["latest"] else 0
+    return f"{row['n']}-{row['ids'] or 0}-{latest:.6f}"
+
+
+SUGGESTION_CANDIDATES = 500
+SUGGESTION_LIMIT = 5
+
+
+def claim_suggestions(*, text: str) -> list[Claim]:
+    """Existing claims most like `text` (rapidfuzz token-set similarity over the most
+    recently active claims; the claims issue ranks by shared figures too)."""
+    candidates = list(Claim.objects.order_by("-updated_at")[:SUGGESTION_CANDIDATES])
+    if not candidates:
+        return []
+    scored = process.extract(
+        text,
+        {claim.pk: claim.text for claim in candidates},
+        scorer=fuzz.token_set_ratio,
+        limit=SUGGESTION_LIMIT,
+        score_cutoff=45,
+    )
+    by_pk = {claim.pk: claim for claim in candidates}
+    return [by_pk[pk] for _, _score, pk in scored]

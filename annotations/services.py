@@ -216,3 +216,44 @@ def span_link_claim(*, span: Span, claim: Claim | None, user: AbstractBaseUser) 
     span._history_user = user
     span.save(update_fields=["claim"])
     return span
+
+
+@transaction.atomic
+def verdict_record(
+    *,
+    article: Article,
+    start: int,
+    end: int,
+    exact: str,
+    reviewer: AbstractBaseUser,
+    label: str,
+    note: str = "",
+    evidence_url: str = "",
+    attributed_to: str = "",
+    claim: Claim | None = None,
+    new_claim_text: str = "",
+) -> Verdict:
+    """What saving the panel does: find or create the span, make sure it belongs to a claim
+    (the chosen one, else a new claim from the given text or the quote), set my verdict.
+    One transaction: a refused verdict leaves no new span or claim behind."""
+    span = span_get_or_create(
+        article=article, start=start, end=end, exact=exact, created_by=reviewer
+    )
+    # Lock the span so that two tabs saving at once do not both create a claim for it.
+    span = Span.objects.select_for_update().get(pk=span.pk)
+    if span.claim_id is None:
+        if claim is None:
+            claim = claim_create(
+                text=new_claim_text.strip() or exact,
+                origin=attributed_to if label == Label.ATTRIBUTED else "",
+                created_by=reviewer,
+            )
+        span_link_claim(span=span, claim=claim, user=reviewer)
+    return verdict_set(
+        span=span,
+        reviewer=reviewer,
+        label=label,
+        note=note,
+        evidence_url=evidence_url,
+        attributed_to=attributed_to,
+    )

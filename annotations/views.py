@@ -1,14 +1,231 @@
+"""Reviewer views. Each parses input with a form, calls one service or selector, and
+renders one template: the whole page, or for htmx requests the partial that changed."""
+
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
-from annotations.models import Article
+from annotations import selectors, services
+from annotations.forms import RangeForm, VerdictForm
+from annotations.highlighting import sentence_view
+from annotations.models import Article, Verdict
+
+ARTICLES_PER_PAGE = 25
+
+
+def _is_fragment_request(request: HttpRequest) -> bool:
+    # A history restore asks for the whole page even though it comes through htmx.
+    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 @login_required
+@require_GET
 def article_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(Article.objects.all(), 25).get_page(request.GET.get("page"))
-    return render(request, "annotations/article_list.html", {"page": page})
+    query = request.GET.get("q", "").strip()[:200]
+    articles = selectors.article_list_for_reviewer(reviewer=request.user, query=query)
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    contested = selectors.contested_counts(article_ids=[a.pk for a in page])
+    for article in page:
+        article.contested_count = contested.get(article.pk, 0)
+    template = "annotations/article_list.html"
+    if _is_fragment_request(request):
+        template += "#results"
+    return render(request, template, {"page": page, "query": query})
+
+
+def _article_context(request: HttpRequest, article: Article, **extra) -> dict:
+    return {"page": selectors.article_page(article=article, reviewer=request.user), **extra}
+
+
+@login_required
+@require_GET
+def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
+    article = get_object_or_404(Article, pk=article_id)
+    return render(request, "annotations/article_detail.html", _article_context(request, article))
+
+
+@login_required
+@require_GET
+def article_updates(request: HttpRequest, article_id: int) -> HttpResponse:
+    """The live poll: 204 (nothing to swap) while no verdict on the article changed."""
+    article = get_object_or_404(Article, pk=article_id)
+    if request.GET.get("v") == selectors.article_version(article=article):
+        return HttpResponse(status=204)
+    return render(
+        request, "annotations/article_detail.html#body", _article_context(request, article)
+    )
+
+
+def _panel_response(request, article, form, *, status=200, saved=False) -> HttpResponse:
+    data = form.cleaned_data if form.is_valid() else {}
+    panel = None
+    if "start" in data:
+        panel = selectors.span_panel(
+            article=article, start=data["start"], end=data["end"], reviewer=request.user
+        )
+    context = {"panel": panel, "form": form, "saved": saved}
+    if _is_fragment_request(request):
+        return render(request, "annotations/article_detail.html#panel", context, status=status)
+    return render(
+        request,
+        "annotations/article_detail.html",
+        _article_context(request, article, **context),
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def span_panel(request: HttpRequest, article_id: int) -> HttpResponse:
+    """The panel for a sentence or a free selection (?start=&end=[&exact=])."""
+    article = get_object_or_404(Article, pk=article_id)
+    form = RangeForm(request.GET, article=article)
+    if not form.is_valid():
+        return _panel_response(request, article, form, status=400)
+    panel = selectors.span_panel(
+        article=article,
+        start=form.cleaned_data["start"],
+        end=form.cleaned_data["end"],
+        reviewer=request.user,
+    )
+    initial = _initial_for(panel)
+    verdict_form = VerdictForm(initial=initial, article=article)
+    context = {"panel": panel, "form": verdict_form}
+    if _is_fragment_request(request):
+        return render(request, "annotations/article_detail.html#panel", context)
+    return render(
+        request, "annotations/article_detail.html", _article_context(request, article, **context)
+    )
+
+
+def _initial_for(panel: selectors.SpanPanel) -> dict:
+    mine = panel.my_verdict
+    context = panel.sentence
+    return {
+        "start": panel.start,
+        "end": panel.end,
+        "exact": panel.exact,
+        "label": mine.label if mine else "",
+        "note": mine.note if mine else "",
+        "evidence_url": mine.evidence_url if mine else "",
+        "attributed_to": panel.attribution,
+        "claim": panel.claim.pk if panel.claim else "new",
+        "claim_text": panel.article.text[context.start : context.end] if context else panel.exact,
+    }
+
+
+@login_required
+@require_GET
+def span_others(request: HttpRequest, article_id: int) -> HttpResponse:
+    """Polled inside an open panel: others' verdicts, once I may see them."""
+    article = get_object_or_404(Article, pk=article_id)
+    form = RangeForm(request.GET, article=article)
+    if not form.is_valid():
+        return HttpResponse("Bad range.", status=400, content_type="text/plain")
+    panel = selectors.span_panel(
+        article=article,
+        start=form.cleaned_data["start"],
+        end=form.cleaned_data["end"],
+        reviewer=request.user,
+    )
+    if request.GET.get("v") == panel.version:
+        return HttpResponse(status=204)
+    return render(request, "annotations/article_detail.html#others", {"panel": panel})
+
+
+def _saved_response(request, article, form, *, verdict_saved: bool) -> HttpResponse:
+    """After a save or withdrawal: the panel, plus out-of-band the highlight and counter."""
+    data = form.cleaned_data
+    if not _is_fragment_request(request):
+        sentence = article.sentences.filter(end__gt=data["start"]).first()
+        anchor = f"#s-{sentence.index}" if sentence else ""
+        return redirect(reverse("article_detail", args=[article.pk]) + anchor)
+    response = _panel_response(request, article, form, saved=verdict_saved)
+    around = (data["start"], data["end"])
+    touched = list(
+        article.sentences.filter(start__lt=around[1], end__gt=around[0]).order_by("index")
+    )
+    if touched:
+        around = (min(around[0], touched[0].start), max(around[1], touched[-1].end))
+    highlights = selectors.article_highlights(
+        article=article, reviewer=request.user, around=around
+    )
+    all_sentences = list(article.sentences.only("start", "end", "check_worthy"))
+    mine_everywhere = selectors.article_highlights(article=article, reviewer=request.user)
+    tagged, worthy = selectors.progress(all_sentences, mine_everywhere)
+    response.content += render_to_string(
+        "annotations/article_detail.html#oob",
+        {
+            "sentences": [sentence_view(article.text, s, highlights) for s in touched],
+            "page": {"tagged_count": tagged, "check_worthy_count": worthy, "article": article},
+        },
+        request=request,
+    ).encode()
+    return response
+
+
+@login_required
+@permission_required("annotations.add_verdict", raise_exception=True)
+@require_POST
+def verdict_save(request: HttpRequest, article_id: int) -> HttpResponse:
+    article = get_object_or_404(Article, pk=article_id)
+    form = VerdictForm(request.POST, article=article)
+    if not form.is_valid():
+        return _panel_response(request, article, form, status=422)
+    data = form.cleaned_data
+    try:
+        services.verdict_record(
+            article=article,
+            start=data["start"],
+            end=data["end"],
+            exact=data["exact"],
+            reviewer=request.user,
+            label=data["label"],
+            note=data["note"],
+            evidence_url=data["evidence_url"],
+            attributed_to=data["attributed_to"],
+            claim=data["claim"],
+            new_claim_text=data["claim_text"],
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+        return _panel_response(request, article, form, status=422)
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc))
+        return _panel_response(request, article, form, status=403)
+    return _saved_response(request, article, form, verdict_saved=True)
+
+
+@login_required
+@permission_required("annotations.delete_verdict", raise_exception=True)
+@require_POST
+def verdict_withdraw(request: HttpRequest, article_id: int) -> HttpResponse:
+    article = get_object_or_404(Article, pk=article_id)
+    form = RangeForm(request.POST, article=article)
+    if not form.is_valid():
+        return _panel_response(request, article, form, status=400)
+    data = form.cleaned_data
+    # Only my own verdict is ever looked up, so another reviewer's cannot be reached.
+    verdict = Verdict.objects.filter(
+        span__article=article,
+        span__start=data["start"],
+        span__end=data["end"],
+        reviewer=request.user,
+    ).first()
+    if verdict is None:
+        form.add_error(None, "You have no verdict here to withdraw.")
+        return _panel_response(request, article, form, status=404)
+    try:
+        services.verdict_withdraw(verdict=verdict, reviewer=request.user)
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc))
+        return _panel_response(request, article, form, status=403)
+    return _saved_response(request, article, form, verdict_saved=False)

@@ -1,0 +1,89 @@
+"""Forms parse and give friendly messages; the services decide and the database enforces."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import MaxLengthValidator
+
+from annotations.models import NOTE_MAX_LENGTH, Claim, Label, http_url_validator
+from annotations.sanitising import reject_markup
+
+NEW_CLAIM = "new"
+
+
+class RangeForm(forms.Form):
+    """A stretch of the article: code-point offsets, and the quote when the client sent one."""
+
+    start = forms.IntegerField(min_value=0)
+    end = forms.IntegerField(min_value=1)
+    exact = forms.CharField(required=False, strip=False, max_length=100_000)
+
+    def __init__(self, *args, article, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.article = article
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start is None or end is None:
+            return data
+        if end > len(self.article.text):
+            raise forms.ValidationError("That stretch runs past the end of the article.")
+        if start >= end:
+            raise forms.ValidationError("A highlight must end after it starts.")
+        exact = data.get("exact")
+        if exact and exact != self.article.text[start:end]:
+            raise forms.ValidationError(
+                "The selected text does not match the article; reload the page and try again."
+            )
+        data["exact"] = self.article.text[start:end]
+        return data
+
+
+class VerdictForm(RangeForm):
+    label = forms.ChoiceField(
+        choices=Label.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose verified, disputed or attributed."},
+    )
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": NOTE_MAX_LENGTH}),
+        validators=[MaxLengthValidator(NOTE_MAX_LENGTH), reject_markup],
+    )
+    evidence_url = forms.CharField(
+        required=False,
+        max_length=2000,
+        validators=[http_url_validator],
+        error_messages={"invalid": "Evidence must be an http:// or https:// link."},
+        widget=forms.URLInput(attrs={"placeholder": "https://…", "inputmode": "url"}),
+    )
+    attributed_to = forms.CharField(required=False, max_length=300, validators=[reject_markup])
+    claim = forms.CharField(required=False, max_length=20)
+    claim_text = forms.CharField(
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        validators=[reject_markup],
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_evidence_url(self):
+        url = self.cleaned_data["evidence_url"].strip()
+        if url:
+            http_url_validator(url)
+        return url
+
+    def clean_claim(self):
+        value = self.cleaned_data["claim"].strip()
+        if not value or value == NEW_CLAIM:
+            return None
+        try:
+            return Claim.objects.get(pk=int(value))
+        except (ValueError, Claim.DoesNotExist):
+            raise forms.ValidationError("That claim does not exist.") from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("label") == Label.ATTRIBUTED and not data.get("attributed_to", "").strip():
+            self.add_error("attributed_to", "Say who the article attributes this to.")
+        return data
