@@ -122,10 +122,10 @@ class ArticlePage:
     paragraphs: list = field(default_factory=list)
 
 
-def article_version(*, article: Article) -> str:
+def article_version(*, article_id: int) -> str:
     """Changes whenever a verdict on the article is saved, changed, hidden or withdrawn:
     one aggregate query, what the live poll pays when nothing changed."""
-    row = Verdict.objects.filter(span__article=article).aggregate(
+    row = Verdict.objects.filter(span__article_id=article_id).aggregate(
         n=Count("id"), latest=Max("updated_at"), ids=Sum("id")
     )
     latest = row["latest"].timestamp() if row["latest"] else 0
@@ -189,7 +189,7 @@ def article_page(*, article: Article, reviewer) -> ArticlePage:
         highlights=highlights,
         tagged_count=tagged,
         check_worthy_count=worthy,
-        version=article_version(article=article),
+        version=article_version(article_id=article.pk),
         paragraphs=paragraphs(article.text, sentences, highlights),
     )
 

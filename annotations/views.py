@@ -55,9 +55,9 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
 @require_GET
 def article_updates(request: HttpRequest, article_id: int) -> HttpResponse:
     """The live poll: 204 (nothing to swap) while no verdict on the article changed."""
-    article = get_object_or_404(Article, pk=article_id)
-    if request.GET.get("v") == selectors.article_version(article=article):
+    if request.GET.get("v") == selectors.article_version(article_id=article_id):
         return HttpResponse(status=204)
+    article = get_object_or_404(Article, pk=article_id)
     return render(
         request, "annotations/article_detail.html#body", _article_context(request, article)
     )
