@@ -1,0 +1,306 @@
+"""The reviewer workspace in real Chromium (Debian's), driven by Playwright.
+
+Each test fails on any Content-Security-Policy violation or script error in the page."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from annotations.models import Article, Span, Verdict
+from annotations.services import article_import
+
+# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+# still plain synchronous calls, made between browser steps.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+HEADLINE_909 = "the Defense Forces captured 909 Russian soldiers"
+GENERAL_STAFF = "General Staff of the Armed Forces of Ukraine"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageProblems:
+    def __init__(self):
+        self.messages: list[str] = []
+
+    def watch(self, page: Page) -> Page:
+        page.on(
+            "console",
+            lambda m: (
+                self.messages.append(m.text)
+                if m.type == "error" or "Content Security Policy" in m.text
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: self.messages.append(f"page error: {error}"))
+        return page
+
+
+@pytest.fixture
+def problems():
+    watcher = PageProblems()
+    yield watcher
+    assert watcher.messages == [], "the page reported errors or CSP violations"
+
+
+@pytest.fixture
+def new_page(browser, live_server, problems):
+    contexts = []
+
+    def make(username: str | None = None) -> Page:
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": 1280, "height": 900}
+        )
+        contexts.append(context)
+        page = problems.watch(context.new_page())
+        if username:
+            page.goto("/login/")
+            page.fill("#id_username", username)
+            page.fill("#id_password", f"{username}-password")
+            page.click("button[type=submit]")
+            expect(page.get_by_role("heading", name="Articles")).to_be_visible()
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def _article_with(text: str) -> Article:
+    return Article.objects.get(text__contains=text)
+
+
+def _open_article(page: Page, article: Article) -> None:
+    page.goto(f"/articles/{article.pk}/")
+    # Marks this document: if a save reloaded the page, the mark would be gone.
+    page.evaluate("window.__sameDocument = true")
+
+
+def _still_same_document(page: Page) -> bool:
+    return page.evaluate("window.__sameDocument === true")
+
+
+def _select_text(page: Page, needle: str) -> None:
+    """Select exactly `needle` in the article body, as a mouse drag would, and release."""
+    page.evaluate(
+        """(needle) => {
+            const body = document.getElementById('article-body');
+            const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+            let node;
+            while ((node = walker.nextNode())) {
+                const at = node.data.indexOf(needle);
+                if (at >= 0) {
+                    const range = document.createRange();
+                    range.setStart(node, at);
+                    range.setEnd(node, at + needle.length);
+                    const selection = window.getSelection();
+                    selection.removeAllRanges();
+                    selection.addRange(range);
+                    node.parentElement.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+                    return;
+                }
+            }
+            throw new Error('text not found: ' + needle);
+        }""",
+        needle,
+    )
+
+
+def test_a_reviewer_tags_the_909_sentence_as_attributed(new_page, seeds, alice):
+    article = _article_with(HEADLINE_909)
+    page = new_page("alice")
+    page.get_by_role("link", name=re.compile("During the Kursk operation")).first.click()
+    page.evaluate("window.__sameDocument = true")
+    sentence = page.locator(".sentence", has_text=HEADLINE_909)
+    sentence.click()
+    expect(page.locator("#panel .quote")).to_contain_text(HEADLINE_909)
+    page.keyboard.press("a")
+    expect(page.locator("#id_attributed_to")).to_be_focused()
+    page.keyboard.type(GENERAL_STAFF)
+    page.get_by_role("button", name="Save verdict").click()
+
+    expect(page.locator("#panel .saved")).to_be_visible()
+    expect(sentence.locator("mark.hl-attributed")).to_have_count(1)
+    assert _still_same_document(page), "saving must not load a new page"
+    verdict = Verdict.objects.get()
+    assert verdict.label == "attributed" and verdict.attributed_to == GENERAL_STAFF
+    assert verdict.span.article == article and HEADLINE_909 in verdict.span.exact
+
+    page.reload()
+    expect(
+        page.locator(".sentence", has_text=HEADLINE_909).locator("mark.hl-attributed")
+    ).to_have_count(1)
+    expect(page.locator("#progress")).to_contain_text("1 of")
+
+
+def test_a_free_selection_inside_a_sentence_is_stored_exactly(new_page, seeds, alice):
+    article = _article_with("about 16,100 killed")
+    page = new_page("alice")
+    _open_article(page, article)
+    _select_text(page, "16,100 killed")
+    expect(page.locator("#panel .quote")).to_have_text("16,100 killed")
+    expect(page.locator("#panel-title")).to_have_text("Tag this selection")
+    page.keyboard.press("d")
+    page.fill("#id_evidence_url", "https://example.org/casualty-figures")
+    page.get_by_role("button", name="Save verdict").click()
+    expect(page.locator("#panel .saved")).to_be_visible()
+
+    span = Span.objects.get()
+    assert span.exact == "16,100 killed" == article.text[span.start : span.end]
+    verdict = span.verdicts.get()
+    assert verdict.label == "disputed"
+    assert verdict.evidence_url == "https://example.org/casualty-figures"
+    expect(page.locator("mark.hl-disputed")).to_have_text("16,100 killed")
+    assert _still_same_document(page)
+
+
+def test_the_whole_flow_with_the_keyboard_alone(new_page, seeds, alice):
+    article = _article_with(HEADLINE_909)
+    page = new_page()
+    page.goto("/login/")
+    page.keyboard.type("alice")  # the username field has focus on load
+    page.keyboard.press("Tab")
+    page.keyboard.type("alice-password")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Articles")).to_be_visible()
+    # Tab to the article's link and follow it.
+    link = page.get_by_role("link", name=re.compile("During the Kursk operation"))
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if link.evaluate("el => el === document.activeElement"):
+            break
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(f"/articles/{article.pk}/$"))
+    page.evaluate("window.__sameDocument = true")
+
+    target = page.locator(".sentence", has_text=HEADLINE_909)
+    for _ in range(article.sentences.count()):
+        page.keyboard.press("j")
+        if target.evaluate("el => el === document.activeElement"):
+            break
+    expect(target).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#panel .quote")).to_contain_text(HEADLINE_909)
+    page.keyboard.press("a")
+    page.keyboard.type(GENERAL_STAFF)
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#panel .saved")).to_be_visible()
+    expect(target.locator("mark.hl-attributed")).to_have_count(1)
+    assert _still_same_document(page)
+    assert Verdict.objects.get().attributed_to == GENERAL_STAFF
+
+    page.keyboard.press("Escape")
+    expect(page.locator("#panel .panel-empty")).to_be_visible()
+    expect(target).to_be_focused()
+    page.keyboard.press("?")
+    expect(page.locator("#help")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#help")).to_be_hidden()
+    # "]" skips furniture and what I tagged.
+    page.keyboard.press("]")
+    focused = page.evaluate("document.activeElement.className")
+    assert "furniture" not in focused and "tagged" not in focused and "sentence" in focused
+
+
+def test_blind_review_and_live_updates_between_two_reviewers(new_page, seeds, alice, bob):
+    article = _article_with(HEADLINE_909)
+    alice_page = new_page("alice")
+    _open_article(alice_page, article)
+    alice_page.locator(".sentence", has_text=HEADLINE_909).click()
+    expect(alice_page.locator("#panel .quote")).to_contain_text(HEADLINE_909)
+    alice_page.keyboard.press("a")
+    alice_page.keyboard.type(GENERAL_STAFF)
+    alice_page.keyboard.press("Enter")
+    expect(alice_page.locator("#panel .saved")).to_be_visible()
+
+    bob_page = new_page("bob")
+    _open_article(bob_page, article)
+    bob_sentence = bob_page.locator(".sentence", has_text=HEADLINE_909)
+    expect(bob_sentence.locator("mark")).to_have_count(0)  # no hint of alice's verdict
+    bob_sentence.click()
+    others = bob_page.locator("#others")
+    expect(others).to_contain_text("1 other reviewer tagged this")
+    expect(others).not_to_contain_text("alice")
+    bob_page.keyboard.press("v")
+    bob_page.get_by_role("button", name="Save verdict").click()
+    expect(bob_page.locator("#panel .saved")).to_be_visible()
+    expect(others).to_contain_text("alice")
+    expect(others).to_contain_text(GENERAL_STAFF)
+
+    # Alice's open page learns of bob's verdict without a reload: the others list in her
+    # panel and the consensus on her highlight.
+    expect(alice_page.locator("#others")).to_contain_text("bob", timeout=12_000)
+    alice_mark = alice_page.locator(".sentence", has_text=HEADLINE_909).locator("mark").first
+    expect(alice_mark).to_have_class(re.compile("cons-insufficient"), timeout=12_000)
+    assert _still_same_document(alice_page) and _still_same_document(bob_page)
+
+
+def test_an_emoji_before_the_selection_does_not_shift_the_offsets(new_page, alice):
+    text = "Flags 🇺🇦🇺🇦 and faces 😀 first.\n\nThen the army said 909 soldiers were captured."
+    article, _ = article_import(title="Flags", text=text)
+    page = new_page("alice")
+    _open_article(page, article)
+    _select_text(page, "909 soldiers")
+    expect(page.locator("#panel .quote")).to_have_text("909 soldiers")
+    page.keyboard.press("v")
+    page.get_by_role("button", name="Save verdict").click()
+    expect(page.locator("#panel .saved")).to_be_visible()
+    span = Span.objects.get()
+    assert span.start == text.index("909 soldiers")
+    assert (span.start, span.end, span.exact) == (
+        text.index("909"),
+        text.index("909") + 12,
+        "909 soldiers",
+    )
+
+
+def test_tagging_works_without_javascript(browser, live_server, seeds, alice):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/login/")
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", "alice-password")
+    page.click("button[type=submit]")
+    article = _article_with(HEADLINE_909)
+    page.goto(f"/articles/{article.pk}/")
+    page.locator(".sentence", has_text=HEADLINE_909).click()
+    expect(page).to_have_url(re.compile(r"/span/\?start=\d+&end=\d+"))
+    page.check("input[name=label][value=attributed]")
+    page.fill("#id_attributed_to", GENERAL_STAFF)
+    page.get_by_role("button", name="Save verdict").click()
+    expect(page).to_have_url(re.compile(rf"/articles/{article.pk}/#s-\d+$"))
+    expect(page.locator("mark.hl-attributed")).to_have_count(1)
+    context.close()
+
+
+def test_the_csp_watch_does_catch_a_violation(browser, live_server, seeds, alice):
+    """The guard above is only worth something if a violation really reaches it."""
+    watcher = PageProblems()
+    context = browser.new_context(base_url=live_server.url)
+    page = watcher.watch(context.new_page())
+    page.goto("/login/")
+    page.evaluate("document.body.insertAdjacentHTML('beforeend', '<p style=\"color:red\">x</p>')")
+    page.wait_for_timeout(200)
+    context.close()
+    assert any("Content Security Policy" in message for message in watcher.messages)
