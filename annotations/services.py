@@ -243,11 +243,9 @@ def verdict_record(
     span = Span.objects.select_for_update().get(pk=span.pk)
     if span.claim_id is None:
         if claim is None:
-            claim = claim_create(
-                text=new_claim_text.strip() or exact,
-                origin=attributed_to if label == Label.ATTRIBUTED else "",
-                created_by=reviewer,
-            )
+            # The origin is left for moderators: filled from this verdict it would show
+            # the next reviewer how the first one voted, before they vote (blind review).
+            claim = claim_create(text=new_claim_text.strip() or exact, created_by=reviewer)
         span_link_claim(span=span, claim=claim, user=reviewer)
     return verdict_set(
         span=span,
