@@ -13,6 +13,7 @@ import hashlib
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from annotations.models import (
     QUOTE_CONTEXT_LENGTH,
@@ -255,3 +256,122 @@ def verdict_record(
         evidence_url=evidence_url,
         attributed_to=attributed_to,
     )
+
+
+# --- moderation ------------------------------------------------------------------------------
+
+
+def _as_moderator(user: AbstractBaseUser) -> None:
+    from annotations.roles import is_moderator
+
+    if not is_moderator(user):
+        raise PermissionDenied("Only moderators can do this.")
+
+
+@transaction.atomic
+def ruling_publish(
+    *, claim: Claim, moderator: AbstractBaseUser, label: str, rationale: str
+) -> Claim:
+    """Publish a ruling. A verified or disputed ruling needs at least two reviewers and at
+    least one evidenced verdict behind it (hidden verdicts do not count)."""
+    _as_moderator(moderator)
+    from annotations.selectors import claims_annotated
+
+    if label not in Label.values:
+        raise ValidationError({"ruling": f"Unknown label {label!r}."})
+    rationale = rationale.strip()
+    if not rationale:
+        raise ValidationError({"ruling_note": "Write the rationale readers will see."})
+    counted = claims_annotated(Claim.objects.filter(pk=claim.pk)).get()
+    if label in (Label.VERIFIED, Label.DISPUTED):
+        if counted.reviewer_count < 2:
+            raise ValidationError(
+                f"A {label} ruling needs verdicts from at least two reviewers "
+                f"(this claim has {counted.reviewer_count})."
+            )
+        if counted.evidenced < 1:
+            raise ValidationError(
+                f"A {label} ruling needs at least one verdict with evidence; none has any."
+            )
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    claim.ruling, claim.ruling_note = label, rationale
+    claim.status = Claim.Status.RESOLVED
+    claim.ruled_by, claim.ruled_at = moderator, timezone.now()
+    claim.full_clean()
+    claim._history_user = moderator
+    claim._change_reason = f"ruling published: {label}"
+    claim.save()
+    return claim
+
+
+@transaction.atomic
+def claim_reopen(*, claim: Claim, moderator: AbstractBaseUser) -> Claim:
+    _as_moderator(moderator)
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    claim.status, claim.ruling, claim.ruling_note = Claim.Status.OPEN, "", ""
+    claim.ruled_by, claim.ruled_at = None, None
+    claim._history_user = moderator
+    claim._change_reason = "reopened"
+    claim.save()
+    return claim
+
+
+@transaction.atomic
+def claim_merge(*, claims: list[Claim], into: Claim, moderator: AbstractBaseUser) -> Claim:
+    """Move every span (and so every verdict) of `claims` to `into`. The merged claims are
+    kept, resolved, with a note naming the claim they went into; all of it in history."""
+    _as_moderator(moderator)
+    others = [c for c in claims if c.pk != into.pk]
+    if not others:
+        raise ValidationError("Choose at least two claims to merge.")
+    for span in Span.objects.select_for_update().filter(claim__in=others):
+        span.claim = into
+        span._history_user = moderator
+        span._change_reason = f"claim merged into #{into.pk}"
+        span.save(update_fields=["claim"])
+    for claim in others:
+        claim.status = Claim.Status.RESOLVED
+        claim.ruling_note = f"Merged into claim #{into.pk}."
+        claim._history_user = moderator
+        claim._change_reason = f"merged into #{into.pk}"
+        claim.save()
+    into = Claim.objects.get(pk=into.pk)
+    into._history_user = moderator
+    into._change_reason = "merged " + ", ".join(f"#{c.pk}" for c in others)
+    into.save()
+    return into
+
+
+@transaction.atomic
+def verdict_hide(*, verdict: Verdict, moderator: AbstractBaseUser, reason: str) -> Verdict:
+    """Hide a verdict from every count and page; it is kept, with the reason, in history."""
+    _as_moderator(moderator)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"hidden_reason": "Say why the verdict is hidden."})
+    verdict = Verdict.objects.select_for_update().get(pk=verdict.pk)
+    verdict.hidden, verdict.hidden_reason = True, reason
+    verdict.full_clean(validate_unique=False, validate_constraints=False)
+    verdict._history_user = moderator
+    verdict._change_reason = f"hidden: {reason}"
+    verdict.save()
+    return verdict
+
+
+@transaction.atomic
+def verdict_unhide(*, verdict: Verdict, moderator: AbstractBaseUser) -> Verdict:
+    _as_moderator(moderator)
+    verdict = Verdict.objects.select_for_update().get(pk=verdict.pk)
+    verdict.hidden, verdict.hidden_reason = False, ""
+    verdict._history_user = moderator
+    verdict._change_reason = "unhidden"
+    verdict.save()
+    return verdict
+
+
+@transaction.atomic
+def span_move(*, span: Span, claim: Claim, user: AbstractBaseUser) -> Span:
+    """Move a span to another claim (reviewers and moderators); recorded in history."""
+    if not user.has_perm("annotations.change_span"):
+        raise PermissionDenied("You cannot move highlights between claims.")
+    return span_link_claim(span=span, claim=claim, user=user)

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from annotations.models import Verdict
-from annotations.selectors import claim_label_counts
+from annotations.selectors import claims_annotated
 from annotations.services import (
     claim_create,
     span_link_claim,
@@ -81,8 +81,13 @@ def test_claim_counts_per_label_leave_hidden_verdicts_out(span, alice, bob, char
     verdict_set(span=span, reviewer=bob, label="disputed")
     hidden = verdict_set(span=span, reviewer=charlie, label="verified")
     Verdict.objects.filter(pk=hidden.pk).update(hidden=True, hidden_reason="spam")
-    counted = claim_label_counts().get(pk=claim.pk)
-    assert (counted.verdicts, counted.disputed, counted.verified, counted.attributed) == (
+    counted = claims_annotated().get(pk=claim.pk)
+    assert (
+        counted.verdict_count,
+        counted.n_disputed,
+        counted.n_verified,
+        counted.n_attributed,
+    ) == (
         2,
         2,
         0,

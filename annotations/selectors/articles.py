@@ -1,4 +1,4 @@
-"""Reads. Aggregates come from the database (GROUP BY), never from Python loops over rows."""
+"""Reads for the reviewer workspace: the article list, the article page, the panel."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
-    ExpressionWrapper,
     F,
-    FloatField,
     IntegerField,
     Max,
     OuterRef,
@@ -20,58 +18,12 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce
-from rapidfuzz import fuzz, process
 
 from annotations.attribution import attribution_guess
-from annotations.consensus import consensus
+from annotations.consensus import CONTESTED, consensus
 from annotations.highlighting import Highlight, paragraphs
-from annotations.models import Article, Claim, Label, Sentence, Span, Verdict
-
-
-def claim_label_counts(*, claims: QuerySet[Claim] | None = None) -> QuerySet[Claim]:
-    """Claims annotated with `verified`, `disputed`, `attributed` and `verdicts`: how many
-    visible verdicts on the claim's spans carry each label. Hidden verdicts count nowhere."""
-    claims = Claim.objects.all() if claims is None else claims
-    visible = Q(spans__verdicts__hidden=False)
-    return claims.annotate(
-        verdicts=Count("spans__verdicts", filter=visible),
-        **{
-            label: Count("spans__verdicts", filter=visible & Q(spans__verdicts__label=label))
-            for label in Label.values
-        },
-    )
-
-
-# --- the reviewer workspace -------------------------------------------------------------
-
-
-def _reviewers_holding(label: str) -> Count:
-    return Count(
-        "spans__verdicts__reviewer",
-        distinct=True,
-        filter=Q(spans__verdicts__hidden=False, spans__verdicts__label=label),
-    )
-
-
-def claims_contested() -> QuerySet[Claim]:
-    """Claims whose visible verdicts meet verified and disputed with no two-thirds label,
-    decided in the database by the rule of annotations.consensus."""
-    claims = Claim.objects.annotate(
-        reviewers=Count(
-            "spans__verdicts__reviewer", distinct=True, filter=Q(spans__verdicts__hidden=False)
-        ),
-        **{f"{label}_reviewers": _reviewers_holding(label) for label in Label.values},
-    )
-    has_consensus = Q()
-    for label in Label.values:
-        has_consensus |= Q(reviewers__gte=2) & Q(
-            **{
-                f"{label}_reviewers__gte": ExpressionWrapper(
-                    F("reviewers") * 2.0 / 3.0, output_field=FloatField()
-                )
-            }
-        )
-    return claims.filter(verified_reviewers__gt=0, disputed_reviewers__gt=0).exclude(has_consensus)
+from annotations.models import Article, Claim, Sentence, Span, Verdict
+from annotations.selectors.claims import Suggestion, claim_suggestions, claims_annotated
 
 
 def article_list_for_reviewer(*, reviewer, query: str = "") -> QuerySet[Article]:
@@ -104,7 +56,10 @@ def article_list_for_reviewer(*, reviewer, query: str = "") -> QuerySet[Article]
 def contested_counts(*, article_ids: list[int]) -> dict[int, int]:
     """How many contested claims appear in each of these articles: one GROUP BY query."""
     rows = (
-        Span.objects.filter(article_id__in=article_ids, claim__in=claims_contested().values("pk"))
+        Span.objects.filter(
+            article_id__in=article_ids,
+            claim__in=claims_annotated().filter(consensus=CONTESTED).values("pk"),
+        )
         .values("article_id")
         .annotate(n=Count("claim", distinct=True))
     )
@@ -207,7 +162,7 @@ class SpanPanel:
     others: list[Verdict]
     others_count: int
     others_visible: bool
-    suggested_claims: list[Claim]
+    suggested_claims: list[Suggestion]
     attribution: str
     version: str
 
@@ -241,7 +196,7 @@ def span_panel(*, article: Article, start: int, end: int, reviewer) -> SpanPanel
         others=others if others_visible else [],
         others_count=len(others),
         others_visible=others_visible,
-        suggested_claims=[] if claim else claim_suggestions(text=exact),
+        suggested_claims=claim_suggestions(text=exact, exclude=claim),
         attribution=my_verdict.attributed_to if my_verdict else attribution_guess(context),
         version=span_version(span=span),
     )
@@ -253,24 +208,3 @@ def span_version(*, span: Span | None) -> str:
     row = span.verdicts.aggregate(n=Count("id"), latest=Max("updated_at"), ids=Sum("id"))
     latest = row["latest"].timestamp() if row["latest"] else 0
     return f"{row['n']}-{row['ids'] or 0}-{latest:.6f}"
-
-
-SUGGESTION_CANDIDATES = 500
-SUGGESTION_LIMIT = 5
-
-
-def claim_suggestions(*, text: str) -> list[Claim]:
-    """Existing claims most like `text` (rapidfuzz token-set similarity over the most
-    recently active claims; the claims issue ranks by shared figures too)."""
-    candidates = list(Claim.objects.order_by("-updated_at")[:SUGGESTION_CANDIDATES])
-    if not candidates:
-        return []
-    scored = process.extract(
-        text,
-        {claim.pk: claim.text for claim in candidates},
-        scorer=fuzz.token_set_ratio,
-        limit=SUGGESTION_LIMIT,
-        score_cutoff=45,
-    )
-    by_pk = {claim.pk: claim for claim in candidates}
-    return [by_pk[pk] for _, _score, pk in scored]
