@@ -179,7 +179,9 @@ class ClaimAdmin(SimpleHistoryAdmin):
         css = {"all": ["css/admin.css"]}
 
     def get_queryset(self, request):
-        return selectors.claims_annotated(super().get_queryset(request))
+        # Annotate before ordering: the ordering names annotations.
+        claims = selectors.claims_annotated(self.model._default_manager.get_queryset())
+        return claims.order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
         # "Needs attention": contested first, then the most-reviewed unruled claims.

@@ -87,3 +87,10 @@ class VerdictForm(RangeForm):
         if data.get("label") == Label.ATTRIBUTED and not data.get("attributed_to", "").strip():
             self.add_error("attributed_to", "Say who the article attributes this to.")
         return data
+
+
+class SpanMoveForm(RangeForm):
+    claim = forms.ModelChoiceField(
+        queryset=Claim.objects.all(),
+        error_messages={"invalid_choice": "That claim does not exist."},
+    )

@@ -247,7 +247,7 @@ def verdict_record(
             # The origin is left for moderators: filled from this verdict it would show
             # the next reviewer how the first one voted, before they vote (blind review).
             claim = claim_create(text=new_claim_text.strip() or exact, created_by=reviewer)
-        span_link_claim(span=span, claim=claim, user=reviewer)
+        span = span_link_claim(span=span, claim=claim, user=reviewer)
     return verdict_set(
         span=span,
         reviewer=reviewer,

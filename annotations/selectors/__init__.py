@@ -23,11 +23,13 @@ from annotations.selectors.claims import (
     Suggestion,
     alpha_nominal,
     claim_aggregates,
+    claim_appearances,
     claim_page,
     claim_suggestions,
     claims_annotated,
     claims_needing_attention,
     figures,
+    moderation_overview,
     origins_grouped,
 )
 
@@ -39,6 +41,8 @@ __all__ = [
     "SpanPanel",
     "Suggestion",
     "alpha_nominal",
+    "claim_appearances",
+    "moderation_overview",
     "article_highlights",
     "article_list_for_reviewer",
     "article_page",

@@ -102,7 +102,12 @@ def origins_grouped(names: list[str]) -> list[str]:
     the other ("the General Staff" / "General Staff of the Armed Forces of Ukraine") or
     nearly the same ("Gen. Staff AFU") are grouped, and the fullest name stands for them."""
     groups: list[list[str]] = []
-    for name in sorted({n.strip() for n in names if n.strip()}, key=len, reverse=True):
+
+    # Fullest first; between equally long spellings, the properly capitalised one.
+    def fullest(name: str) -> tuple:
+        return (-len(name), -sum(ch.isupper() for ch in name), name)
+
+    for name in sorted({" ".join(n.split()) for n in names if n.strip()}, key=fullest):
         key = _origin_key(name)
         for group in groups:
             if fuzz.token_set_ratio(key, _origin_key(group[0])) >= 90:
@@ -399,4 +404,13 @@ def moderation_overview() -> Overview:
             label: alpha_nominal(binary(label)) if matrix else None for label in Label.values
         },
         reviewers=reviewers,
+    )
+
+
+def claim_appearances(*, claim_ids: list[int]) -> QuerySet[Span]:
+    """The spans of these claims with their articles, earliest article first."""
+    return (
+        Span.objects.filter(claim_id__in=claim_ids)
+        .select_related("article")
+        .order_by(F("article__published").asc(nulls_last=True), "article_id", "start")
     )

@@ -13,14 +13,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations import selectors, services
-from annotations.forms import RangeForm, VerdictForm
+from annotations.forms import RangeForm, SpanMoveForm, VerdictForm
 from annotations.highlighting import sentence_view
-from annotations.models import Article, Verdict
+from annotations.models import Article, Span, Verdict
 
 ARTICLES_PER_PAGE = 25
 
 
-def _is_fragment_request(request: HttpRequest) -> bool:
+def is_fragment_request(request: HttpRequest) -> bool:
     # A history restore asks for the whole page even though it comes through htmx.
     return bool(request.htmx) and not request.htmx.history_restore_request
 
@@ -35,7 +35,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     for article in page:
         article.contested_count = contested.get(article.pk, 0)
     template = "annotations/article_list.html"
-    if _is_fragment_request(request):
+    if is_fragment_request(request):
         template += "#results"
     return render(request, template, {"page": page, "query": query})
 
@@ -71,7 +71,7 @@ def _panel_response(request, article, form, *, status=200, saved=False) -> HttpR
             article=article, start=data["start"], end=data["end"], reviewer=request.user
         )
     context = {"panel": panel, "form": form, "saved": saved}
-    if _is_fragment_request(request):
+    if is_fragment_request(request):
         return render(request, "annotations/article_detail.html#panel", context, status=status)
     return render(
         request,
@@ -98,7 +98,7 @@ def span_panel(request: HttpRequest, article_id: int) -> HttpResponse:
     initial = _initial_for(panel)
     verdict_form = VerdictForm(initial=initial, article=article)
     context = {"panel": panel, "form": verdict_form}
-    if _is_fragment_request(request):
+    if is_fragment_request(request):
         return render(request, "annotations/article_detail.html#panel", context)
     return render(
         request, "annotations/article_detail.html", _article_context(request, article, **context)
@@ -143,7 +143,7 @@ def span_others(request: HttpRequest, article_id: int) -> HttpResponse:
 def _saved_response(request, article, form, *, verdict_saved: bool) -> HttpResponse:
     """After a save or withdrawal: the panel, plus out-of-band the highlight and counter."""
     data = form.cleaned_data
-    if not _is_fragment_request(request):
+    if not is_fragment_request(request):
         sentence = article.sentences.filter(end__gt=data["start"]).first()
         anchor = f"#s-{sentence.index}" if sentence else ""
         return redirect(reverse("article_detail", args=[article.pk]) + anchor)
@@ -229,3 +229,23 @@ def verdict_withdraw(request: HttpRequest, article_id: int) -> HttpResponse:
         form.add_error(None, str(exc))
         return _panel_response(request, article, form, status=403)
     return _saved_response(request, article, form, verdict_saved=False)
+
+
+@login_required
+@permission_required("annotations.change_span", raise_exception=True)
+@require_POST
+def span_move(request: HttpRequest, article_id: int) -> HttpResponse:
+    """Move this highlight (with its verdicts) to another claim."""
+    article = get_object_or_404(Article, pk=article_id)
+    form = SpanMoveForm(request.POST, article=article)
+    if not form.is_valid():
+        return _panel_response(request, article, form, status=422)
+    data = form.cleaned_data
+    span = Span.objects.filter(article=article, start=data["start"], end=data["end"]).first()
+    if span is None:
+        form.add_error(None, "Nothing is highlighted there yet.")
+        return _panel_response(request, article, form, status=404)
+    services.span_move(span=span, claim=data["claim"], user=request.user)
+    if not is_fragment_request(request):
+        return redirect(reverse("claim_detail", args=[data["claim"].pk]))
+    return _panel_response(request, article, form)

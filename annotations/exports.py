@@ -1,0 +1,129 @@
+"""Standard formats: schema.org ClaimReview for published rulings, and the W3C Web
+Annotation Data Model for verdicts. Plain dictionaries, serialised by the views."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from annotations.models import Article, Claim, Label, Verdict
+from annotations.selectors import ClaimAggregate
+
+ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+# ClaimReview ratings: 1 (worst) to 3 (best); alternateName carries our label.
+RATING = {Label.DISPUTED: 1, Label.ATTRIBUTED: 2, Label.VERIFIED: 3}
+RATING_NAMES = {
+    Label.VERIFIED: "Verified",
+    Label.DISPUTED: "Disputed",
+    Label.ATTRIBUTED: "Attributed (accurately reported, not independently established)",
+}
+
+
+def _article_url(request, article: Article) -> str:
+    return article.url or request.build_absolute_uri(reverse("article_detail", args=[article.pk]))
+
+
+def _creative_work(request, article: Article) -> dict:
+    work = {
+        "@type": "CreativeWork",
+        "url": _article_url(request, article),
+        "headline": article.title,
+    }
+    if article.published:
+        work["datePublished"] = article.published.isoformat()
+    if article.outlet:
+        work["publisher"] = {"@type": "Organization", "name": article.outlet}
+    return work
+
+
+def claim_review(request, aggregate: ClaimAggregate, articles: list[Article]) -> dict:
+    """A published ruling as schema.org ClaimReview. `articles`: where the claim appears."""
+    claim: Claim = aggregate.claim
+    author = {"@type": "Organization", "name": settings.FACTCHECK_ORGANISATION}
+    if settings.FACTCHECK_ORGANISATION_URL:
+        author["url"] = settings.FACTCHECK_ORGANISATION_URL
+    dated = sorted((a for a in articles if a.published), key=lambda a: a.published)
+    item = {"@type": "Claim", "appearance": [_creative_work(request, a) for a in articles]}
+    if aggregate.origins:
+        origins = [{"@type": "Organization", "name": name} for name in aggregate.origins]
+        item["author"] = origins[0] if len(origins) == 1 else origins
+    if dated:
+        item["firstAppearance"] = _creative_work(request, dated[0])
+    if claim.as_of:
+        item["datePublished"] = claim.as_of.isoformat()
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": request.build_absolute_uri(reverse("claim_detail", args=[claim.pk])),
+        "claimReviewed": claim.text,
+        "author": author,
+        "datePublished": claim.ruled_at.date().isoformat(),
+        "reviewBody": claim.ruling_note,
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": RATING[claim.ruling],
+            "bestRating": 3,
+            "worstRating": 1,
+            "alternateName": RATING_NAMES[claim.ruling],
+        },
+        "itemReviewed": item,
+    }
+
+
+def web_annotation(request, verdict: Verdict, *, with_context: bool = True) -> dict:
+    """A verdict as a W3C Web Annotation with motivation "assessing"."""
+    span = verdict.span
+    body = [
+        {
+            "type": "TextualBody",
+            "purpose": "assessing",
+            "value": verdict.label,
+            "format": "text/plain",
+            "language": "en",
+        },
+    ]
+    if verdict.attributed_to:
+        body.append(
+            {
+                "type": "TextualBody",
+                "purpose": "describing",
+                "value": f"Attributed to {verdict.attributed_to}",
+                "format": "text/plain",
+            }
+        )
+    if verdict.note:
+        body.append(
+            {
+                "type": "TextualBody",
+                "purpose": "commenting",
+                "value": verdict.note,
+                "format": "text/plain",
+            }
+        )
+    if verdict.evidence_url:
+        # A purpose may only sit on a SpecificResource, not on a bare web resource.
+        body.append(
+            {"type": "SpecificResource", "source": verdict.evidence_url, "purpose": "linking"}
+        )
+    annotation = {
+        "id": request.build_absolute_uri(reverse("annotation_detail", args=[verdict.pk])),
+        "type": "Annotation",
+        "motivation": "assessing",
+        "created": verdict.created_at.isoformat(),
+        "modified": verdict.updated_at.isoformat(),
+        "creator": {"type": "Person", "nickname": verdict.reviewer.get_username()},
+        "body": body,
+        "target": {
+            "source": _article_url(request, span.article),
+            "selector": [
+                {
+                    "type": "TextQuoteSelector",
+                    "exact": span.exact,
+                    "prefix": span.prefix,
+                    "suffix": span.suffix,
+                },
+                {"type": "TextPositionSelector", "start": span.start, "end": span.end},
+            ],
+        },
+    }
+    return {"@context": ANNOTATION_CONTEXT, **annotation} if with_context else annotation
