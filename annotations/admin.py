@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from annotations import selectors, services
@@ -123,7 +124,7 @@ class HideForm(forms.Form):
 def _bar(counts: dict[str, int]) -> str:
     total = sum(counts.values())
     if not total:
-        return format_html('<span class="fc-bar fc-bar-empty">no verdicts</span>')
+        return mark_safe('<span class="fc-bar fc-bar-empty">no verdicts</span>')  # noqa: S308 (a constant)
     # Widths come from classes in 5% steps: the CSP allows no inline styles.
     pieces = format_html_join(
         "",

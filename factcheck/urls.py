@@ -8,3 +8,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("annotations.urls")),
 ]
+
+admin.site.site_header = "Factcheck moderation"
+admin.site.site_title = "Factcheck moderation"
+admin.site.index_title = "Claims, verdicts and rulings"

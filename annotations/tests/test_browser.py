@@ -45,16 +45,18 @@ class PageProblems:
         self.messages: list[str] = []
 
     def watch(self, page: Page) -> Page:
-        page.on(
-            "console",
-            lambda m: (
-                self.messages.append(m.text)
-                if m.type == "error" or "Content Security Policy" in m.text
-                else None
-            ),
-        )
+        page.on("console", self._console)
         page.on("pageerror", lambda error: self.messages.append(f"page error: {error}"))
         return page
+
+    def _console(self, message) -> None:
+        if message.type != "error" and "Content Security Policy" not in message.text:
+            return
+        url = message.location.get("url", "")
+        # Deliberate refusals (422) and the admin's missing favicon are not page faults.
+        if "status of 422" in message.text or url.endswith("/favicon.ico"):
+            return
+        self.messages.append(f"{message.text} ({url})")
 
 
 @pytest.fixture
@@ -304,3 +306,110 @@ def test_the_csp_watch_does_catch_a_violation(browser, live_server, seeds, alice
     page.wait_for_timeout(200)
     context.close()
     assert any("Content Security Policy" in message for message in watcher.messages)
+
+
+def test_a_moderator_rules_merges_and_hides_in_the_admin(
+    new_page, claim_909, alice, bob, charlie, maria
+):
+    from annotations import services
+    from annotations.models import Claim
+
+    article = claim_909.spans.first().article
+    # A contested claim (verified meets disputed) and one with no evidence at all.
+    contested = services.verdict_record(
+        article=article,
+        start=0,
+        end=10,
+        exact=article.text[:10],
+        reviewer=alice,
+        label="verified",
+        evidence_url="https://example.org/a",
+        new_claim_text="A contested claim",
+    ).span.claim
+    services.verdict_record(
+        article=article,
+        start=0,
+        end=10,
+        exact=article.text[:10],
+        reviewer=bob,
+        label="disputed",
+        evidence_url="https://example.org/b",
+    )
+    unevidenced = services.verdict_record(
+        article=article,
+        start=11,
+        end=20,
+        exact=article.text[11:20],
+        reviewer=alice,
+        label="verified",
+        new_claim_text="A claim nobody evidenced",
+    ).span.claim
+    services.verdict_record(
+        article=article,
+        start=11,
+        end=20,
+        exact=article.text[11:20],
+        reviewer=bob,
+        label="verified",
+    )
+
+    admin = new_page()
+    admin.goto("/admin/login/")
+    admin.fill("#id_username", "maria")
+    admin.fill("#id_password", "maria-password")
+    admin.click("input[type=submit]")
+    admin.get_by_role("link", name="Claims").first.click()
+    rows = admin.locator("#result_list tbody tr")
+    # Needs attention: the contested claim first.
+    expect(rows.first).to_contain_text("A contested claim")
+    expect(rows.first).to_contain_text("⚠ contested")
+
+    def run_action(claim_texts, action):
+        for text in claim_texts:
+            admin.locator("#result_list tbody tr", has_text=text).locator(
+                "input[type=checkbox]"
+            ).check()
+        admin.select_option("select[name=action]", action)
+        admin.click("button[name=index]")
+
+    # A verified ruling without evidence is refused with a clear message.
+    run_action(["A claim nobody evidenced"], "publish_ruling")
+    admin.select_option("#id_ruling", "verified")
+    admin.fill("#id_rationale", "Two reviewers agree.")
+    admin.click("input[type=submit][value='Publish ruling']")
+    expect(admin.locator(".errorlist")).to_contain_text("needs at least one verdict with evidence")
+    assert Claim.objects.get(pk=unevidenced.pk).ruling == ""
+
+    admin.goto("/admin/annotations/claim/")
+    run_action([claim_909.text[:30]], "publish_ruling")
+    admin.select_option("#id_ruling", "attributed")
+    admin.fill("#id_rationale", "The figure is the General Staff's own.")
+    admin.click("input[type=submit][value='Publish ruling']")
+    expect(admin.locator(".messagelist")).to_contain_text("Ruling published")
+
+    run_action(["A contested claim", "A claim nobody evidenced"], "merge")
+    admin.check(f"input[name=into][value='{contested.pk}']")
+    admin.click("input[type=submit][value='Merge']")
+    expect(admin.locator(".messagelist")).to_contain_text(f"into #{contested.pk}")
+
+    hidden = claim_909.spans.first().verdicts.get(reviewer=charlie)
+    admin.goto("/admin/annotations/verdict/")
+    admin.locator(f"input[name=_selected_action][value='{hidden.pk}']").check()
+    admin.select_option("select[name=action]", "hide")
+    admin.click("button[name=index]")
+    admin.fill("#id_reason", "Duplicate of another reviewer's account")
+    admin.click("input[type=submit][value='Hide']")
+    expect(admin.locator(".messagelist")).to_contain_text("Hid 1 verdict")
+
+    # The reviewer's claim pages reflect each action.
+    reviewer = new_page("alice")
+    reviewer.goto(f"/claims/{claim_909.pk}/")
+    expect(reviewer.locator(".ruling")).to_contain_text("Ruling: Attributed")
+    expect(reviewer.locator(".ruling")).to_contain_text("The figure is the General Staff's own.")
+    hidden_appearance = reviewer.locator(".appearances > li", has_text=hidden.span.article.title)
+    expect(hidden_appearance).to_contain_text("alice")
+    expect(hidden_appearance).not_to_contain_text("charlie")
+    reviewer.goto(f"/claims/{unevidenced.pk}/")
+    expect(reviewer.locator("main")).to_contain_text(f"Merged into claim #{contested.pk}")
+    reviewer.goto(f"/claims/{contested.pk}/")
+    expect(reviewer.locator(".appearances > li")).to_have_count(2)
