@@ -438,3 +438,65 @@ def test_the_admin_csv_has_the_aggregates(claim_909, maria):
 def test_the_overview_shows_totals_and_reviewer_agreement(claim_909, maria):
     html = _client(maria).get(reverse("admin:annotations_claim_overview")).content.decode()
     assert "Moderation overview" in html and "alice" in html and "charlie" in html
+
+
+# --- moving a highlight to another claim ----------------------------------------------------
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_reviewer_moves_a_span_to_another_claim(claim_909, alice, htmx):
+    article = Article.objects.get(source_name="001_454f1f5ab894978e.txt")
+    span = Span.objects.get(article=article, claim=claim_909)
+    other = services.claim_create(text="Ukraine captured 909 Russian soldiers", created_by=alice)
+    client = _client(alice)
+    headers = {"HTTP_X_CSRFTOKEN": client.csrf, **(HTMX if htmx else {})}
+    response = client.post(
+        reverse("span_move", args=[article.pk]),
+        {"start": span.start, "end": span.end, "claim": other.pk},
+        **headers,
+    )
+    assert response.status_code == (200 if htmx else 302)
+    span.refresh_from_db()
+    assert span.claim == other and span.verdicts.count() == 3
+    assert span.history.first().history_user == alice
+
+
+def test_moving_to_a_missing_claim_is_refused(claim_909, alice):
+    article = Article.objects.get(source_name="001_454f1f5ab894978e.txt")
+    span = Span.objects.get(article=article, claim=claim_909)
+    client = _client(alice)
+    response = client.post(
+        reverse("span_move", args=[article.pk]),
+        {"start": span.start, "end": span.end, "claim": 999999},
+        HTTP_X_CSRFTOKEN=client.csrf,
+        **HTMX,
+    )
+    assert response.status_code == 422 and b"That claim does not exist" in response.content
+    span.refresh_from_db()
+    assert span.claim == claim_909
+
+
+def test_the_panel_offers_to_move_a_linked_span(claim_909, alice):
+    services.claim_create(text="Ukraine captured 909 Russian soldiers", created_by=alice)
+    article = Article.objects.get(source_name="001_454f1f5ab894978e.txt")
+    span = Span.objects.get(article=article, claim=claim_909)
+    html = (
+        _client(alice)
+        .get(
+            reverse("span_panel", args=[article.pk]),
+            {"start": span.start, "end": span.end},
+            **HTMX,
+        )
+        .content.decode()
+    )
+    assert "Belongs to another claim?" in html and "shares 909" in html
+
+
+def test_the_admin_history_shows_moderation_actions(claim_909, maria):
+    services.ruling_publish(claim=claim_909, moderator=maria, label="attributed", rationale="x")
+    html = (
+        _client(maria)
+        .get(reverse("admin:annotations_claim_history", args=[claim_909.pk]))
+        .content.decode()
+    )
+    assert "ruling published: attributed" in html and "maria" in html
