@@ -7,7 +7,7 @@ PORT ?= 8000
 # Tests never read the local .env: they get their own key and the database named here.
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false
 
-.PHONY: run test lint format check-browser setup clean
+.PHONY: run test lint format check-browser setup clean bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ format: $(VENV)/.installed
 
 test: $(VENV)/.installed check-browser lint
 	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# p50/p95 and query counts of the main pages at a given size (see bench/benchmark.py).
+bench: $(VENV)/.installed
+	$(PY) bench/benchmark.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis

@@ -9,15 +9,12 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    IntegerField,
     Max,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce
 
 from annotations.attribution import attribution_guess
 from annotations.consensus import CONTESTED, consensus
@@ -26,31 +23,53 @@ from annotations.models import Article, Claim, Sentence, Span, Verdict
 from annotations.selectors.claims import Suggestion, claim_suggestions, claims_annotated
 
 
-def article_list_for_reviewer(*, reviewer, query: str = "") -> QuerySet[Article]:
-    """Articles with sentence counts and the reviewer's progress: check-worthy sentences
-    that overlap a span the reviewer has a verdict on."""
-    my_spans_in_sentence = Verdict.objects.filter(
+def article_list(*, query: str = "") -> QuerySet[Article]:
+    """Articles, newest first, optionally matching `query` in title or text. Counts for
+    the page shown come from article_progress: computing them here would make the
+    database aggregate every article before it can sort and cut one page."""
+    articles = Article.objects.order_by(F("published").desc(nulls_last=True), "title", "id")
+    if query:
+        articles = articles.filter(Q(title__icontains=query) | Q(text__icontains=query))
+    return articles
+
+
+@dataclass(frozen=True)
+class Progress:
+    sentences: int
+    check_worthy: int
+    tagged: int
+
+
+def article_progress(*, article_ids: list[int], reviewer) -> dict[int, Progress]:
+    """For each article: sentences, check-worthy sentences, and how many of those overlap
+    a span the reviewer has a verdict on. Two GROUP BY queries for any page size."""
+    counts = {
+        row["article_id"]: row
+        for row in Sentence.objects.filter(article_id__in=article_ids)
+        .values("article_id")
+        .annotate(n=Count("pk"), worthy=Count("pk", filter=Q(check_worthy=True)))
+    }
+    my_verdict_in_sentence = Verdict.objects.filter(
         reviewer=reviewer,
         span__article=OuterRef("article"),
         span__start__lt=OuterRef("end"),
         span__end__gt=OuterRef("start"),
     )
-    tagged = (
-        Sentence.objects.filter(article=OuterRef("pk"), check_worthy=True)
-        .filter(Exists(my_spans_in_sentence))
-        .order_by()
-        .values("article")
+    tagged = dict(
+        Sentence.objects.filter(article_id__in=article_ids, check_worthy=True)
+        .filter(Exists(my_verdict_in_sentence))
+        .values("article_id")
         .annotate(n=Count("pk"))
-        .values("n")
+        .values_list("article_id", "n")
     )
-    articles = Article.objects.annotate(
-        sentence_count=Count("sentences"),
-        check_worthy_count=Count("sentences", filter=Q(sentences__check_worthy=True)),
-        tagged_count=Coalesce(Subquery(tagged, output_field=IntegerField()), 0),
-    ).order_by(F("published").desc(nulls_last=True), "title", "id")
-    if query:
-        articles = articles.filter(Q(title__icontains=query) | Q(text__icontains=query))
-    return articles
+    return {
+        article_id: Progress(
+            sentences=counts.get(article_id, {}).get("n", 0),
+            check_worthy=counts.get(article_id, {}).get("worthy", 0),
+            tagged=tagged.get(article_id, 0),
+        )
+        for article_id in article_ids
+    }
 
 
 def contested_counts(*, article_ids: list[int]) -> dict[int, int]:

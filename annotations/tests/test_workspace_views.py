@@ -128,8 +128,9 @@ def test_the_article_list_query_count_is_fixed(
         )
         verdict_set(span=span, reviewer=alice, label="verified")
         verdict_set(span=span, reviewer=bob, label="disputed")
-    # session, user, page count, page of articles with progress, contested counts
-    with django_assert_num_queries(5):
+    # session, user, page count, page of articles, sentence counts, my tagged counts,
+    # contested counts
+    with django_assert_num_queries(7):
         assert alice_client.get(reverse("article_list")).status_code == 200
 
 

@@ -29,10 +29,14 @@ def is_fragment_request(request: HttpRequest) -> bool:
 @require_GET
 def article_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    articles = selectors.article_list_for_reviewer(reviewer=request.user, query=query)
-    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-    contested = selectors.contested_counts(article_ids=[a.pk for a in page])
+    page = Paginator(selectors.article_list(query=query), ARTICLES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    article_ids = [a.pk for a in page]
+    progress = selectors.article_progress(article_ids=article_ids, reviewer=request.user)
+    contested = selectors.contested_counts(article_ids=article_ids)
     for article in page:
+        article.progress = progress[article.pk]
         article.contested_count = contested.get(article.pk, 0)
     template = "annotations/article_list.html"
     if is_fragment_request(request):
