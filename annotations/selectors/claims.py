@@ -205,6 +205,13 @@ class Suggestion:
     claim: Claim
     score: float
     reasons: list[str]
+    shared_figures: list[str] = field(default_factory=list)
+    similarity: float = 0
+
+    @property
+    def strong(self) -> bool:
+        """Same figure and much the same wording: offered as the default choice."""
+        return bool(self.shared_figures) and self.similarity >= 60
 
 
 SUGGESTION_CANDIDATES = 500
@@ -243,7 +250,15 @@ def claim_suggestions(*, text: str, exclude: Claim | None = None) -> list[Sugges
         if similarity.get(claim.pk, 0) >= 60:
             reasons.append(f"similar wording ({similarity[claim.pk]:.0f}%)")
         if reasons and score >= 60:
-            suggestions.append(Suggestion(claim=claim, score=score, reasons=reasons))
+            suggestions.append(
+                Suggestion(
+                    claim=claim,
+                    score=score,
+                    reasons=reasons,
+                    shared_figures=shared,
+                    similarity=similarity.get(claim.pk, 0),
+                )
+            )
     suggestions.sort(key=lambda s: (-s.score, s.claim.pk))
     return suggestions[:SUGGESTION_LIMIT]
 

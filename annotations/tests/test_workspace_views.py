@@ -440,3 +440,16 @@ def test_withdrawing_when_i_have_no_verdict_is_a_404_and_leaves_others(
     )
     assert response.status_code == 404
     assert Verdict.objects.count() == 1
+
+
+def test_a_strong_suggestion_is_the_default_claim(alice_client, alice, seed_909):
+    article, sentence = seed_909
+    claim = Claim.objects.create(text="Ukraine captured 909 Russian soldiers", created_by=alice)
+    Claim.objects.create(text="Russia lost 131 tanks", created_by=alice)
+    panel = alice_client.get(
+        reverse("span_panel", args=[article.pk]),
+        {"start": sentence.start, "end": sentence.end},
+        **HTMX,
+    ).content.decode()
+    assert f'name="claim" value="{claim.pk}" checked' in panel
+    assert 'value="new" checked' not in panel

@@ -109,6 +109,15 @@ def span_panel(request: HttpRequest, article_id: int) -> HttpResponse:
     )
 
 
+def _default_claim(panel: selectors.SpanPanel) -> int | str:
+    """The span's claim; else the top suggestion when it carries the same figure in much
+    the same words (so one claim gathers its appearances across outlets); else new."""
+    if panel.claim:
+        return panel.claim.pk
+    top = panel.suggested_claims[0] if panel.suggested_claims else None
+    return top.claim.pk if top and top.strong else "new"
+
+
 def _initial_for(panel: selectors.SpanPanel) -> dict:
     mine = panel.my_verdict
     context = panel.sentence
@@ -120,7 +129,7 @@ def _initial_for(panel: selectors.SpanPanel) -> dict:
         "note": mine.note if mine else "",
         "evidence_url": mine.evidence_url if mine else "",
         "attributed_to": panel.attribution,
-        "claim": panel.claim.pk if panel.claim else "new",
+        "claim": _default_claim(panel),
         "claim_text": panel.article.text[context.start : context.end] if context else panel.exact,
     }
 
