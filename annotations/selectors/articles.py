@@ -99,9 +99,12 @@ class ArticlePage:
 def article_version(*, article_id: int) -> str:
     """Changes whenever a verdict on the article is saved, changed, hidden or withdrawn:
     one aggregate query, what the live poll pays when nothing changed."""
-    row = Verdict.objects.filter(span__article_id=article_id).aggregate(
-        n=Count("id"), latest=Max("updated_at"), ids=Sum("id")
-    )
+    return _verdicts_version(Verdict.objects.filter(span__article_id=article_id))
+
+
+def _verdicts_version(verdicts: QuerySet[Verdict]) -> str:
+    # Count and id sum change on a withdrawal, the latest timestamp on any edit or hiding.
+    row = verdicts.aggregate(n=Count("id"), latest=Max("updated_at"), ids=Sum("id"))
     latest = row["latest"].timestamp() if row["latest"] else 0
     return f"{row['n']}-{row['ids'] or 0}-{latest:.6f}"
 
@@ -222,8 +225,4 @@ def span_panel(*, article: Article, start: int, end: int, reviewer) -> SpanPanel
 
 
 def span_version(*, span: Span | None) -> str:
-    if span is None:
-        return "none"
-    row = span.verdicts.aggregate(n=Count("id"), latest=Max("updated_at"), ids=Sum("id"))
-    latest = row["latest"].timestamp() if row["latest"] else 0
-    return f"{row['n']}-{row['ids'] or 0}-{latest:.6f}"
+    return "none" if span is None else _verdicts_version(span.verdicts.all())
