@@ -295,6 +295,9 @@ def test_the_annotation_collection_pages_and_leaves_hidden_verdicts_out(claim_90
 
 MODERATION_GETS = [
     ("admin:annotations_claim_changelist", []),
+    ("admin:annotations_claim_change", ["claim"]),
+    ("admin:annotations_claim_history", ["claim"]),
+    ("annotation_detail", ["verdict"]),
     ("admin:annotations_claim_overview", []),
     ("admin:annotations_verdict_changelist", []),
     ("annotation_collection", []),
@@ -305,7 +308,8 @@ MODERATION_GETS = [
 @pytest.mark.parametrize(("name", "args"), MODERATION_GETS)
 def test_only_moderators_reach_moderation_pages(claim_909, alice, maria, who, name, args):
     user = {"anonymous": None, "reviewer": alice, "moderator": maria}[who]
-    response = _client(user).get(reverse(name, args=args))
+    objects = {"claim": claim_909.pk, "verdict": Verdict.objects.first().pk}
+    response = _client(user).get(reverse(name, args=[objects[a] for a in args]))
     if who == "moderator":
         assert response.status_code == 200
     else:
@@ -355,10 +359,14 @@ def _admin_actions(claim, other_claim, verdict):
                 "reason": "abusive",
             },
         ),
+        "unhide": (verdicts, {"action": "unhide", "_selected_action": [verdict.pk]}),
+        "download csv": (changelist, {"action": "download_csv", "_selected_action": [claim.pk]}),
     }
 
 
-@pytest.mark.parametrize("action", ["publish ruling", "reopen", "merge", "hide"])
+@pytest.mark.parametrize(
+    "action", ["publish ruling", "reopen", "merge", "hide", "unhide", "download csv"]
+)
 @pytest.mark.parametrize("who", ["anonymous", "reviewer", "moderator"])
 def test_admin_actions_permission_matrix(claim_909, alice, maria, who, action):
     other = services.claim_create(text="Another claim", created_by=alice)
@@ -372,6 +380,8 @@ def test_admin_actions_permission_matrix(claim_909, alice, maria, who, action):
         services.ruling_publish(
             claim=claim_909, moderator=maria, label="attributed", rationale="x"
         )
+    if action == "unhide":
+        services.verdict_hide(verdict=verdict, moderator=maria, reason="spam")
     url, data = _admin_actions(claim_909, other, verdict)[action]
     user = {"anonymous": None, "reviewer": alice, "moderator": maria}[who]
     client = _client(user)
@@ -383,6 +393,9 @@ def test_admin_actions_permission_matrix(claim_909, alice, maria, who, action):
             assert "/login/" in response.url
         assert _snapshot() == before, "a refused action changes nothing"
         return
+    if action == "download csv":
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+        return
     assert response.status_code == 302
     claim_909.refresh_from_db()
     verdict.refresh_from_db()
@@ -393,8 +406,10 @@ def test_admin_actions_permission_matrix(claim_909, alice, maria, who, action):
         assert claim_909.status == "open" and claim_909.ruling == ""
     elif action == "merge":
         assert Span.objects.get(pk=span.pk).claim_id == claim_909.pk
-    else:
+    elif action == "hide":
         assert verdict.hidden and verdict.hidden_reason == "abusive"
+    else:
+        assert not verdict.hidden and verdict.hidden_reason == ""
 
 
 def test_the_admin_refuses_a_ruling_without_evidence_with_a_message(span, alice, bob, maria):
