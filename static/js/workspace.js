@@ -81,10 +81,9 @@
   }
 
   function panelUrl(start, end, exact) {
-    const articleUrl = body().getAttribute("hx-get").split("updates/")[0];
     const params = new URLSearchParams({ start, end });
     if (exact !== undefined) params.set("exact", exact);
-    return articleUrl + "span/?" + params.toString();
+    return body().dataset.spanUrl + "?" + params.toString();
   }
 
   function openSelection() {
