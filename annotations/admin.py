@@ -32,6 +32,10 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["content_hash", "imported_at", "source_name"]
     date_hierarchy = "published"
 
+    def has_add_permission(self, request) -> bool:
+        # Articles come in through import_articles, which splits sentences and hashes.
+        return False
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_sentences=Count("sentences"))
 
@@ -54,6 +58,9 @@ class SentenceAdmin(admin.ModelAdmin):
     list_select_related = ["article"]
     raw_id_fields = ["article"]
 
+    def has_add_permission(self, request) -> bool:
+        return False  # computed once at import
+
 
 @admin.register(Span)
 class SpanAdmin(SimpleHistoryAdmin):
@@ -62,6 +69,9 @@ class SpanAdmin(SimpleHistoryAdmin):
     search_fields = ["exact"]
     raw_id_fields = ["claim"]
     readonly_fields = ["article", "start", "end", "exact", "prefix", "suffix", "created_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # spans are made by highlighting, which checks offsets and quote
 
     @admin.display(description="quote")
     def exact_short(self, obj: Span) -> str:

@@ -515,3 +515,9 @@ def test_the_admin_history_shows_moderation_actions(claim_909, maria):
         .content.decode()
     )
     assert "ruling published: attributed" in html and "maria" in html
+
+
+@pytest.mark.parametrize("model", ["article", "sentence", "span", "verdict"])
+def test_the_admin_cannot_add_what_only_import_or_reviewers_create(maria, model):
+    response = _client(maria).get(reverse(f"admin:annotations_{model}_add"))
+    assert response.status_code == 403
