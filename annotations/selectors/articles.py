@@ -74,10 +74,14 @@ def article_progress(*, article_ids: list[int], reviewer) -> dict[int, Progress]
 
 def contested_counts(*, article_ids: list[int]) -> dict[int, int]:
     """How many contested claims appear in each of these articles: one GROUP BY query."""
+    # Only the claims that appear in these articles are aggregated (over all their spans).
+    present = Claim.objects.filter(
+        pk__in=Span.objects.filter(article_id__in=article_ids).values("claim_id")
+    )
     rows = (
         Span.objects.filter(
             article_id__in=article_ids,
-            claim__in=claims_annotated().filter(consensus=CONTESTED).values("pk"),
+            claim__in=claims_annotated(present).filter(consensus=CONTESTED).values("pk"),
         )
         .values("article_id")
         .annotate(n=Count("claim", distinct=True))

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from annotations import services
 from annotations.models import Article, Claim, Span, Verdict
 from annotations.services import article_import, span_get_or_create, verdict_set
 
@@ -453,3 +454,20 @@ def test_a_strong_suggestion_is_the_default_claim(alice_client, alice, seed_909)
     ).content.decode()
     assert f'name="claim" value="{claim.pk}" checked' in panel
     assert 'value="new" checked' not in panel
+
+
+def test_the_article_list_counts_contested_claims(alice_client, alice, bob, seed_909):
+    article, sentence = seed_909
+    verdict = services.verdict_record(
+        article=article,
+        start=sentence.start,
+        end=sentence.end,
+        exact=sentence.text,
+        reviewer=alice,
+        label="verified",
+        evidence_url="https://example.org/a",
+    )
+    services.verdict_set(span=verdict.span, reviewer=bob, label="disputed")
+    html = alice_client.get(reverse("article_list")).content.decode()
+    row = html.split(f'href="/articles/{article.pk}/"')[1].split("</tr>")[0]
+    assert '<span class="badge badge-contested">⚠ 1</span>' in row
