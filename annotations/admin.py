@@ -20,7 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from annotations import selectors, services
 from annotations.consensus import CONTESTED, INSUFFICIENT
-from annotations.models import Article, Claim, Label, Sentence, Span, Verdict
+from annotations.models import Article, Claim, Label, Measure, Quantity, Sentence, Span, Verdict
 from annotations.sanitising import reject_markup
 
 
@@ -509,3 +509,46 @@ class VerdictAdmin(SimpleHistoryAdmin):
         for verdict in queryset.filter(hidden=True):
             services.verdict_unhide(verdict=verdict, moderator=request.user)
         self.message_user(request, "Unhid the selected verdicts.")
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    """Measures are found at import; moderators may rename them."""
+
+    list_display = ["name", "key", "figure_count"]
+    search_fields = ["name", "key"]
+    readonly_fields = ["key"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_figures=Count("quantities"))
+
+    @admin.display(ordering="_figures", description="figures")
+    def figure_count(self, obj: Measure) -> int:
+        return obj._figures
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Quantity)
+class QuantityAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "measure", "as_of", "as_of_stated", "article"]
+    list_filter = ["measure"]
+    list_select_related = ["measure", "article"]
+    raw_id_fields = ["measure"]
+    readonly_fields = [
+        "article",
+        "sentence",
+        "start",
+        "end",
+        "value",
+        "high",
+        "qualifier",
+        "counted",
+        "percent",
+        "as_of",
+        "as_of_stated",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False

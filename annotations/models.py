@@ -231,3 +231,50 @@ class Verdict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} by {self.reviewer_id} on span {self.span_id}"
+
+
+class Measure(models.Model):
+    """What a figure counts, across articles ("Russian soldiers taken prisoner")."""
+
+    key = models.CharField(max_length=200, unique=True, help_text="how figures are grouped")
+    name = models.CharField(max_length=200, validators=[reject_markup])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Quantity(models.Model):
+    """A figure a sentence states, found at import: value (or range), qualifier, the
+    thing counted and the date it holds for."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quantities")
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="quantities")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    value = models.FloatField()
+    high = models.FloatField(null=True, blank=True, help_text="upper end of a range")
+    qualifier = models.CharField(max_length=30, blank=True)
+    counted = models.CharField(max_length=200, blank=True)
+    percent = models.BooleanField(default=False)
+    as_of = models.DateField(null=True, blank=True)
+    as_of_stated = models.BooleanField(
+        default=False, help_text="the sentence states the date; else it is the article's"
+    )
+    measure = models.ForeignKey(
+        Measure, null=True, blank=True, on_delete=models.SET_NULL, related_name="quantities"
+    )
+
+    class Meta:
+        ordering = ["article", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "start"], name="quantity_unique_start"),
+            models.CheckConstraint(
+                condition=Q(start__gte=0) & Q(end__gt=F("start")), name="quantity_offsets"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.qualifier} {self.value:g} {self.counted}".strip()

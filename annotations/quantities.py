@@ -108,7 +108,7 @@ _DIGITS = (
 _ANY_NUMBER_WORD = "|".join(_NUMBER_WORDS)
 _WORDS = rf"(?:{_ANY_NUMBER_WORD})(?:[\s-]+(?:{_ANY_NUMBER_WORD}|and))*"
 _NUMBER = re.compile(
-    rf"(?<![\w.,:])(?P<num>{_DIGITS}|(?i:{_WORDS}))(?![\w:]|[.,]\d)"
+    rf"(?<![\w.,:/-])(?P<num>{_DIGITS}|(?i:{_WORDS}))(?![\w:]|[.,]\d)"
     rf"(?:\s*(?P<scale>(?i:thousand|million|billion)))?"
     rf"(?:\s*(?:-|–|to|and)\s*(?P<high>{_DIGITS})(?![\w:]|[.,]\d))?"
     rf"(?P<percent>\s*(?:%|percent\b|per cent\b))?",
@@ -184,6 +184,10 @@ def extract_quantities(text: str) -> list[Quantity]:
             continue  # "August 6", "6 November"
         if _ORDINAL_AFTER.match(after):
             continue  # "1st"
+        if re.search(r"\b(?:other|remaining)\s+$", before, re.IGNORECASE):
+            continue  # "the other two": a part of a whole counted elsewhere
+        if token.lower() in _SCALES or token.lower() == "hundred":
+            continue  # "several hundred people", "thousands": no figure given
         value = _to_number(token)
         if value is None:
             continue

@@ -15,15 +15,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from annotations.figures import as_of_date, measure_key
 from annotations.models import (
     QUOTE_CONTEXT_LENGTH,
     Article,
     Claim,
     Label,
+    Measure,
+    Quantity,
     Sentence,
     Span,
     Verdict,
 )
+from annotations.quantities import extract_quantities
 from annotations.sentences import split_sentences
 
 
@@ -70,7 +74,46 @@ def article_import(
         )
         for bounds in split_sentences(text)
     )
+    article_figures_store(article=article)
     return article, True
+
+
+def article_figures_store(*, article: Article) -> list[Quantity]:
+    """Find and store every figure of the article's sentences, each with its measure and
+    the date it holds for, so no page recomputes them."""
+    found = []
+    keys: dict[str, str] = {}
+    for sentence in article.sentences.all():
+        text = article.text[sentence.start : sentence.end]
+        for quantity in extract_quantities(text):
+            measure = measure_key(quantity, text)
+            if measure is None:
+                continue
+            key, name = measure
+            keys[key] = name
+            as_of, stated = as_of_date(text, article.published)
+            found.append((sentence, quantity, key, as_of, stated))
+    measures = {m.key: m for m in Measure.objects.filter(key__in=keys)}
+    for key, name in keys.items():
+        if key not in measures:
+            measures[key], _ = Measure.objects.get_or_create(key=key, defaults={"name": name})
+    return Quantity.objects.bulk_create(
+        Quantity(
+            article=article,
+            sentence=sentence,
+            start=sentence.start + quantity.start,
+            end=sentence.start + quantity.end,
+            value=quantity.value,
+            high=quantity.high,
+            qualifier=quantity.qualifier,
+            counted=quantity.counted[:200],
+            percent=quantity.percent,
+            as_of=as_of,
+            as_of_stated=stated,
+            measure=measures[key],
+        )
+        for sentence, quantity, key, as_of, stated in found
+    )
 
 
 def _quote_selector(text: str, start: int, end: int) -> dict[str, str]:

@@ -31,6 +31,7 @@ from annotations.selectors.claims import (
     claims_annotated,
     claims_needing_attention,
     figures,
+    measure_judgements,
     moderation_overview,
     origins_grouped,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "claim_suggestions",
     "claims_annotated",
     "claims_needing_attention",
+    "measure_judgements",
     "contested_counts",
     "figures",
     "origins_grouped",

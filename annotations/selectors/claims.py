@@ -429,3 +429,37 @@ def claim_appearances(*, claim_ids: list[int]) -> QuerySet[Span]:
         .select_related("article")
         .order_by(F("article__published").asc(nulls_last=True), "article_id", "start")
     )
+
+
+# --- figures -------------------------------------------------------------------------------------
+
+
+@dataclass
+class MeasureJudgement:
+    measure: object
+    judgement: str
+    reasons: list[str]
+    quantities: list
+
+
+def measure_judgements(*, measures=None) -> list[MeasureJudgement]:
+    """Every measure with its figures across articles and the judgement of their
+    differences (annotations.figures). Two queries for any number of measures."""
+    from annotations.figures import Figure, judge_measure
+    from annotations.models import Measure, Quantity
+
+    measures = list(Measure.objects.all() if measures is None else measures)
+    by_measure: dict[int, list] = defaultdict(list)
+    for quantity in Quantity.objects.filter(measure__in=measures).select_related("article"):
+        by_measure[quantity.measure_id].append(quantity)
+    result = []
+    for measure in measures:
+        quantities = sorted(
+            by_measure[measure.pk],
+            key=lambda q: (q.as_of is None, q.as_of or datetime.date.min, q.article_id),
+        )
+        judgement, reasons = judge_measure(
+            [Figure(q.value, q.high, q.qualifier, q.as_of) for q in quantities]
+        )
+        result.append(MeasureJudgement(measure, judgement, reasons, quantities))
+    return result
