@@ -9,7 +9,7 @@ import csv
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Case, Count, When
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -120,6 +120,19 @@ class RuledFilter(admin.SimpleListFilter):
         return queryset
 
 
+class FiguresConflictFilter(admin.SimpleListFilter):
+    title = "figures"
+    parameter_name = "figures"
+
+    def lookups(self, request, model_admin):
+        return [("conflict", "Figures conflict")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "conflict":
+            return queryset.filter(pk__in=selectors.claims_with_conflicting_figures())
+        return queryset
+
+
 class RulingForm(forms.Form):
     ruling = forms.ChoiceField(choices=Label.choices, label="Ruling")
     rationale = forms.CharField(
@@ -169,7 +182,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
         "origins_display",
         "last_activity",
     ]
-    list_filter = [ConsensusFilter, ContestedFilter, "status", RuledFilter]
+    list_filter = [ConsensusFilter, ContestedFilter, "status", RuledFilter, FiguresConflictFilter]
     search_fields = ["text", "origin"]
     readonly_fields = [
         "ruling",
@@ -515,9 +528,26 @@ class VerdictAdmin(SimpleHistoryAdmin):
 class MeasureAdmin(admin.ModelAdmin):
     """Measures are found at import; moderators may rename them."""
 
-    list_display = ["name", "key", "figure_count"]
+    list_display = ["name", "judgement", "reasons_display", "figure_count"]
+    list_filter = ["judgement"]
     search_fields = ["name", "key"]
-    readonly_fields = ["key"]
+    readonly_fields = ["key", "judgement", "reasons"]
+
+    def get_ordering(self, request):
+        # The conflicts queue: conflicts first, then undated differences and updates.
+        return [
+            Case(
+                When(judgement=Measure.Judgement.CONFLICT, then=0),
+                When(judgement=Measure.Judgement.UNDATED, then=1),
+                When(judgement=Measure.Judgement.UPDATE, then=2),
+                default=3,
+            ),
+            "name",
+        ]
+
+    @admin.display(description="why")
+    def reasons_display(self, obj: Measure) -> str:
+        return format_html_join("", "<div>{}</div>", ((line,) for line in obj.reasons.split("\n")))
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_figures=Count("quantities"))

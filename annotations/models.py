@@ -236,8 +236,19 @@ class Verdict(models.Model):
 class Measure(models.Model):
     """What a figure counts, across articles ("Russian soldiers taken prisoner")."""
 
+    class Judgement(models.TextChoices):
+        CONSISTENT = "consistent", "Consistent"
+        UPDATE = "update", "Update over time"
+        UNDATED = "undated", "Differs, date unknown"
+        CONFLICT = "conflict", "Conflict"
+
     key = models.CharField(max_length=200, unique=True, help_text="how figures are grouped")
     name = models.CharField(max_length=200, validators=[reject_markup])
+    # Stored by services.measures_judge whenever the measure's figures change.
+    judgement = models.CharField(
+        max_length=12, choices=Judgement.choices, default=Judgement.CONSISTENT
+    )
+    reasons = models.TextField(blank=True, help_text="one line per difference")
 
     class Meta:
         ordering = ["name"]

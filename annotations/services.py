@@ -97,7 +97,7 @@ def article_figures_store(*, article: Article) -> list[Quantity]:
     for key, name in keys.items():
         if key not in measures:
             measures[key], _ = Measure.objects.get_or_create(key=key, defaults={"name": name})
-    return Quantity.objects.bulk_create(
+    stored = Quantity.objects.bulk_create(
         Quantity(
             article=article,
             sentence=sentence,
@@ -114,6 +114,18 @@ def article_figures_store(*, article: Article) -> list[Quantity]:
         )
         for sentence, quantity, key, as_of, stated in found
     )
+    measures_judge(measure_ids=[m.pk for m in measures.values()])
+    return stored
+
+
+def measures_judge(*, measure_ids: list[int]) -> None:
+    """Judge each measure's figures again (rounding, update, conflict) and store it."""
+    from annotations.selectors import measure_judgements
+
+    for judged in measure_judgements(measures=Measure.objects.filter(pk__in=measure_ids)):
+        Measure.objects.filter(pk=judged.measure.pk).update(
+            judgement=judged.judgement, reasons="\n".join(judged.reasons)
+        )
 
 
 def _quote_selector(text: str, start: int, end: int) -> dict[str, str]:

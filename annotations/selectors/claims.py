@@ -463,3 +463,18 @@ def measure_judgements(*, measures=None) -> list[MeasureJudgement]:
         )
         result.append(MeasureJudgement(measure, judgement, reasons, quantities))
     return result
+
+
+def claims_with_conflicting_figures() -> QuerySet:
+    """Ids of claims one of whose appearances carries a figure whose measure conflicts."""
+    from django.db.models import Exists, OuterRef
+
+    from annotations.models import Measure, Quantity
+
+    conflicting = Quantity.objects.filter(
+        article_id=OuterRef("article_id"),
+        start__gte=OuterRef("start"),
+        end__lte=OuterRef("end"),
+        measure__judgement=Measure.Judgement.CONFLICT,
+    )
+    return Span.objects.filter(Exists(conflicting), claim__isnull=False).values("claim_id")

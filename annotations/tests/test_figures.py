@@ -114,3 +114,33 @@ def test_two_articles_of_one_date_with_different_figures_conflict(db):
 )
 def test_judging_two_figures(a, b, expected):
     assert judge(a, b)[0] == expected
+
+
+def test_a_conflict_heads_the_admin_queue_and_flags_its_claims(client, maria):
+    from django.urls import reverse
+
+    from annotations import services
+    from annotations.models import Article
+
+    day = datetime.date(2025, 3, 1)
+    article_import(title="A", published=day, text="A\n\nThe army captured 909 Russian soldiers.")
+    article_import(title="B", published=day, text="B\n\nThe army captured 1,500 Russian soldiers.")
+    article = Article.objects.get(title="A")
+    sentence = article.sentences.get(index=1)
+    services.verdict_record(
+        article=article,
+        start=sentence.start,
+        end=sentence.end,
+        exact=article.text[sentence.start : sentence.end],
+        reviewer=maria,
+        label="disputed",
+        new_claim_text="The army captured 909 Russian soldiers",
+    )
+    client.force_login(maria)
+    queue = client.get(reverse("admin:annotations_measure_changelist")).content.decode()
+    first_row = queue.split("<tbody>")[1].split("</tr>")[0]
+    assert "Conflict" in first_row and "cannot both hold on 2025-03-01" in first_row
+    claims = client.get(
+        reverse("admin:annotations_claim_changelist"), {"figures": "conflict"}
+    ).content.decode()
+    assert "The army captured 909 Russian soldiers" in claims
