@@ -23,6 +23,7 @@ class Segment:
     start: int
     text: str
     highlights: list[Highlight] = field(default_factory=list)
+    figure: bool = False  # part of a figure found at import
 
     @property
     def top(self) -> Highlight | None:
@@ -52,24 +53,33 @@ class Piece:
     gap: Segment | None = None
 
 
-def cut(text: str, start: int, end: int, highlights: list[Highlight]) -> list[Segment]:
-    """Segments of text[start:end], split wherever a highlight starts or ends."""
+def cut(
+    text: str,
+    start: int,
+    end: int,
+    highlights: list[Highlight],
+    figures: list[tuple[int, int]] = (),
+) -> list[Segment]:
+    """Segments of text[start:end], split wherever a highlight or a figure starts or ends."""
     inside = [h for h in highlights if h.start < end and h.end > start]
-    bounds = sorted(
-        {start, end} | {b for h in inside for b in (h.start, h.end) if start < b < end}
-    )
+    figures_inside = [f for f in figures if f[0] < end and f[1] > start]
+    ranges = [(h.start, h.end) for h in inside] + figures_inside
+    bounds = sorted({start, end} | {b for r in ranges for b in r if start < b < end})
     return [
         Segment(
             start=a,
             text=text[a:b],
             highlights=[h for h in inside if h.start < b and h.end > a],
+            figure=any(f[0] < b and f[1] > a for f in figures_inside),
         )
         for a, b in zip(bounds, bounds[1:], strict=False)
     ]
 
 
-def sentence_view(text: str, sentence, highlights: list[Highlight]) -> SentenceView:
-    segments = cut(text, sentence.start, sentence.end, highlights)
+def sentence_view(
+    text: str, sentence, highlights: list[Highlight], figures: list[tuple[int, int]] = ()
+) -> SentenceView:
+    segments = cut(text, sentence.start, sentence.end, highlights, figures)
     return SentenceView(
         index=sentence.index,
         start=sentence.start,
@@ -80,7 +90,9 @@ def sentence_view(text: str, sentence, highlights: list[Highlight]) -> SentenceV
     )
 
 
-def paragraphs(text: str, sentences: list, highlights: list[Highlight]) -> list[list[Piece]]:
+def paragraphs(
+    text: str, sentences: list, highlights: list[Highlight], figures: list[tuple[int, int]] = ()
+) -> list[list[Piece]]:
     """The article as paragraphs of pieces; gaps keep every character of a line."""
     result: list[list[Piece]] = []
     current_paragraph = None
@@ -92,7 +104,7 @@ def paragraphs(text: str, sentences: list, highlights: list[Highlight]) -> list[
             cursor = text.rfind("\n", 0, sentence.start) + 1
         if cursor < sentence.start:
             result[-1].extend(Piece(gap=g) for g in cut(text, cursor, sentence.start, highlights))
-        result[-1].append(Piece(sentence=sentence_view(text, sentence, highlights)))
+        result[-1].append(Piece(sentence=sentence_view(text, sentence, highlights, figures)))
         cursor = sentence.end
         line_end = text.find("\n", cursor)
         line_end = len(text) if line_end < 0 else line_end

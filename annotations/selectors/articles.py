@@ -19,7 +19,7 @@ from django.db.models import (
 from annotations.attribution import attribution_guess
 from annotations.consensus import CONTESTED, consensus
 from annotations.highlighting import Highlight, paragraphs
-from annotations.models import Article, Claim, Sentence, Span, Verdict
+from annotations.models import Article, Claim, Quantity, Sentence, Span, Verdict
 from annotations.selectors.claims import Suggestion, claim_suggestions, claims_annotated
 
 
@@ -160,6 +160,14 @@ def progress(sentences: list[Sentence], highlights: list[Highlight]) -> tuple[in
     return tagged, len(worthy)
 
 
+def article_figures(article: Article, around: tuple[int, int] | None = None):
+    """(start, end) of every figure found in the article (or in `around`): one query."""
+    figures = Quantity.objects.filter(article=article)
+    if around is not None:
+        figures = figures.filter(start__lt=around[1], end__gt=around[0])
+    return list(figures.values_list("start", "end"))
+
+
 def article_page(*, article: Article, reviewer) -> ArticlePage:
     sentences = list(article.sentences.all())
     highlights = article_highlights(article=article, reviewer=reviewer)
@@ -171,7 +179,7 @@ def article_page(*, article: Article, reviewer) -> ArticlePage:
         tagged_count=tagged,
         check_worthy_count=worthy,
         version=article_version(article_id=article.pk),
-        paragraphs=paragraphs(article.text, sentences, highlights),
+        paragraphs=paragraphs(article.text, sentences, highlights, article_figures(article)),
     )
 
 

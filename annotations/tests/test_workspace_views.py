@@ -170,8 +170,8 @@ def test_the_article_page_query_count_does_not_grow_with_verdicts(
         )
         verdict_set(span=span, reviewer=alice if n % 2 else bob, label="verified")
         verdict_set(span=span, reviewer=alice, label="disputed") if n % 3 == 0 else None
-    # session, user, article, sentences, my verdicts with spans, consensus, version
-    with django_assert_num_queries(7):
+    # session, user, article, sentences, my verdicts with spans, consensus, version, figures
+    with django_assert_num_queries(8):
         assert alice_client.get(reverse("article_detail", args=[article.pk])).status_code == 200
 
 
@@ -471,3 +471,16 @@ def test_the_article_list_counts_contested_claims(alice_client, alice, bob, seed
     html = alice_client.get(reverse("article_list")).content.decode()
     row = html.split(f'href="/articles/{article.pk}/"')[1].split("</tr>")[0]
     assert '<span class="badge badge-contested">⚠ 1</span>' in row
+
+
+@pytest.mark.parametrize("figures", [1, 100])
+def test_the_article_page_query_count_does_not_grow_with_figures(
+    alice_client, django_assert_num_queries, figures
+):
+    text = "Figures\n\n" + " ".join(f"They lost {n + 2} tanks." for n in range(figures))
+    article, _ = article_import(title="Figures", text=text)
+    assert article.quantities.count() == figures
+    # As with verdicts, less one: with no highlight there is no consensus to ask for.
+    with django_assert_num_queries(7):
+        html = alice_client.get(reverse("article_detail", args=[article.pk])).content.decode()
+    assert html.count('figure"') == figures

@@ -170,13 +170,14 @@ def _saved_response(request, article, form, *, verdict_saved: bool) -> HttpRespo
     highlights = selectors.article_highlights(
         article=article, reviewer=request.user, around=around
     )
+    figures = selectors.article_figures(article, around=around)
     # The counter, from the same two GROUP BY queries the article list uses.
     counts = selectors.article_progress(article_ids=[article.pk], reviewer=request.user)
     tagged, worthy = counts[article.pk].tagged, counts[article.pk].check_worthy
     response.content += render_to_string(
         "annotations/article_detail.html#oob",
         {
-            "sentences": [sentence_view(article.text, s, highlights) for s in touched],
+            "sentences": [sentence_view(article.text, s, highlights, figures) for s in touched],
             "page": {"tagged_count": tagged, "check_worthy_count": worthy, "article": article},
         },
         request=request,
