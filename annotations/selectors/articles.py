@@ -199,6 +199,44 @@ class SpanPanel:
     suggested_claims: list[Suggestion]
     attribution: str
     version: str
+    figures_elsewhere: list = field(default_factory=list)
+
+
+@dataclass
+class FigureElsewhere:
+    here: Quantity
+    there: Quantity
+    judgement: str
+    reason: str
+
+
+def figures_elsewhere(*, article: Article, start: int, end: int) -> list[FigureElsewhere]:
+    """The other articles' figures for the measures of the figures in [start, end), each
+    judged against the one here: two queries."""
+    from annotations.figures import Figure, judge
+
+    here = list(
+        Quantity.objects.filter(article=article, start__gte=start, end__lte=end)
+        .exclude(measure=None)
+        .select_related("measure")
+    )
+    if not here:
+        return []
+    there = (
+        Quantity.objects.filter(measure__in=[q.measure_id for q in here])
+        .exclude(article=article)
+        .select_related("article")
+        .order_by("as_of", "article_id", "start")
+    )
+    result = []
+    for other in there:
+        mine = next(q for q in here if q.measure_id == other.measure_id)
+        judgement, reason = judge(
+            Figure(mine.value, mine.high, mine.qualifier, mine.as_of),
+            Figure(other.value, other.high, other.qualifier, other.as_of),
+        )
+        result.append(FigureElsewhere(mine, other, judgement, reason))
+    return result
 
 
 def span_panel(*, article: Article, start: int, end: int, reviewer) -> SpanPanel:
@@ -233,6 +271,7 @@ def span_panel(*, article: Article, start: int, end: int, reviewer) -> SpanPanel
         suggested_claims=claim_suggestions(text=exact, exclude=claim),
         attribution=my_verdict.attributed_to if my_verdict else attribution_guess(context),
         version=span_version(span=span),
+        figures_elsewhere=figures_elsewhere(article=article, start=start, end=end),
     )
 
 

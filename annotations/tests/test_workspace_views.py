@@ -484,3 +484,16 @@ def test_the_article_page_query_count_does_not_grow_with_figures(
     with django_assert_num_queries(7):
         html = alice_client.get(reverse("article_detail", args=[article.pk])).content.decode()
     assert html.count('figure"') == figures
+
+
+def test_the_panel_shows_the_figure_elsewhere_with_its_judgement(alice_client, seeds):
+    article = Article.objects.get(source_name="000_10b702348d2e2354.txt")
+    sentence = next(s for s in article.sentences.all() if "captured 909" in s.text)
+    html = alice_client.get(
+        reverse("span_panel", args=[article.pk]),
+        {"start": sentence.start, "end": sentence.end},
+        **HTMX,
+    ).content.decode()
+    assert "This figure elsewhere" in html
+    assert "717 on 2024-11-06 → 909 on 2025-02-07" in html
+    assert "update:" in html and "conflict:" not in html
