@@ -3,6 +3,8 @@ Annotation Data Model for verdicts. Plain dictionaries, serialised by the views.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.urls import reverse
 
@@ -36,8 +38,14 @@ def _creative_work(request, article: Article) -> dict:
     return work
 
 
-def claim_review(request, aggregate: ClaimAggregate, articles: list[Article]) -> dict:
-    """A published ruling as schema.org ClaimReview. `articles`: where the claim appears."""
+def claim_review(
+    request,
+    aggregate: ClaimAggregate,
+    articles: list[Article],
+    as_of: datetime.date | None = None,
+) -> dict:
+    """A published ruling as schema.org ClaimReview. `articles`: where the claim appears;
+    `as_of`: the latest date its figures hold for, named in the review text."""
     claim: Claim = aggregate.claim
     author = {"@type": "Organization", "name": settings.FACTCHECK_ORGANISATION}
     if settings.FACTCHECK_ORGANISATION_URL:
@@ -58,7 +66,8 @@ def claim_review(request, aggregate: ClaimAggregate, articles: list[Article]) ->
         "claimReviewed": claim.text,
         "author": author,
         "datePublished": claim.ruled_at.date().isoformat(),
-        "reviewBody": claim.ruling_note,
+        "reviewBody": claim.ruling_note
+        + (f" Figures as of {as_of.isoformat()}." if as_of else ""),
         "reviewRating": {
             "@type": "Rating",
             "ratingValue": RATING[claim.ruling],

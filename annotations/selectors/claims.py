@@ -281,6 +281,27 @@ class ClaimPage:
     aggregate: ClaimAggregate
     appearances: list[Appearance]
     tallies_visible: bool
+    measures: list = field(default_factory=list)
+
+
+def claim_figures(*, claim_ids: list[int]) -> QuerySet:
+    """The figures inside the appearances of these claims, each annotated with the
+    `claim_id` of the appearance that holds it: one query."""
+    from django.db.models import Exists, OuterRef, Subquery
+
+    from annotations.models import Quantity
+
+    holding = Span.objects.filter(
+        claim_id__in=claim_ids,
+        article_id=OuterRef("article_id"),
+        start__lte=OuterRef("start"),
+        end__gte=OuterRef("end"),
+    )
+    return (
+        Quantity.objects.filter(Exists(holding))
+        .exclude(measure=None)
+        .annotate(claim_id=Subquery(holding.values("claim_id")[:1]))
+    )
 
 
 CONTEXT_CHARS = 120
@@ -320,7 +341,17 @@ def claim_page(*, claim_id: int, viewer, is_moderator: bool) -> ClaimPage:
             )
         )
     tallies_visible = not blind or claim.is_ruled or any(a.mine is not None for a in appearances)
-    return ClaimPage(aggregate=aggregate, appearances=appearances, tallies_visible=tallies_visible)
+    from annotations.models import Measure
+
+    measures = Measure.objects.filter(
+        pk__in=claim_figures(claim_ids=[claim.pk]).values("measure_id")
+    )
+    return ClaimPage(
+        aggregate=aggregate,
+        appearances=appearances,
+        tallies_visible=tallies_visible,
+        measures=measure_judgements(measures=measures),
+    )
 
 
 # --- moderation overview -----------------------------------------------------------------------

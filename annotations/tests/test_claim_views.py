@@ -105,8 +105,9 @@ def test_the_claim_page_query_count_is_fixed(alice, bob, django_assert_num_queri
     for span in Span.objects.exclude(claim=claim):
         Span.objects.filter(pk=span.pk).update(claim=claim)
     client = _client(alice)
-    # session, user, group, existence, claim aggregates, outlets, matrix, spans, verdicts
-    with django_assert_num_queries(9):
+    # session, user, group, existence, claim aggregates, outlets, matrix, spans, verdicts,
+    # measures of its figures (none here, so their figures are not asked for)
+    with django_assert_num_queries(10):
         assert client.get(reverse("claim_detail", args=[claim.pk])).status_code == 200
 
 
@@ -150,6 +151,7 @@ def test_claim_review_field_by_field(ruled_909, settings):
     assert len(item["appearance"]) == 4
     assert all(a["@type"] == "CreativeWork" and a["url"] for a in item["appearance"])
     assert item["firstAppearance"]["datePublished"] == "2025-02-06"  # the earliest dated one
+    assert review["reviewBody"].endswith("Figures as of 2025-02-07.")
 
 
 def test_an_unruled_claim_has_no_claim_review(claim_909):
@@ -521,3 +523,9 @@ def test_the_admin_history_shows_moderation_actions(claim_909, maria):
 def test_the_admin_cannot_add_what_only_import_or_reviewers_create(maria, model):
     response = _client(maria).get(reverse(f"admin:annotations_{model}_add"))
     assert response.status_code == 403
+
+
+def test_the_claim_page_shows_the_figures_timeline(claim_909, alice):
+    html = _client(alice).get(reverse("claim_detail", args=[claim_909.pk])).content.decode()
+    assert "Russian soldiers taken prisoner" in html and "update over time" in html
+    assert "717 on 2024-11-06 → 909 on 2025-02-07" in html

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, JsonResponse
@@ -33,8 +35,20 @@ def _reviews(request, claims: list[Claim]) -> list[dict]:
         if (claim_id, article.pk) not in seen:
             seen.add((claim_id, article.pk))
             articles_by_claim[claim_id].append(article)
+    latest_as_of: dict[int, datetime.date] = {}
+    for claim_id, as_of in (
+        selectors.claim_figures(claim_ids=list(articles_by_claim))
+        .exclude(as_of=None)
+        .values_list("claim_id", "as_of")
+    ):
+        latest_as_of[claim_id] = max(as_of, latest_as_of.get(claim_id, as_of))
     return [
-        exports.claim_review(request, aggregate, articles_by_claim[aggregate.claim.pk])
+        exports.claim_review(
+            request,
+            aggregate,
+            articles_by_claim[aggregate.claim.pk],
+            as_of=latest_as_of.get(aggregate.claim.pk),
+        )
         for aggregate in selectors.claim_aggregates(claims)
     ]
 
