@@ -196,7 +196,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
         "appearances_and_verdicts",
     ]
     fields = ["text", "origin", "as_of", *readonly_fields]
-    actions = ["publish_ruling", "reopen", "merge", "download_csv"]
+    actions = ["publish_ruling", "reopen", "merge", "supersede", "download_csv"]
     list_per_page = 50
 
     class Media:
@@ -367,6 +367,39 @@ class ClaimAdmin(SimpleHistoryAdmin):
                 "claims": claims,
                 "opts": self.model._meta,
                 "title": "Merge claims",
+            },
+        )
+
+    @admin.action(
+        description="Mark one selected claim superseded by the other", permissions=["change"]
+    )
+    def supersede(self, request, queryset):
+        claims = list(queryset.order_by("pk"))
+        if len(claims) != 2:
+            self.message_user(request, "Select exactly two claims.", messages.ERROR)
+            return None
+        newer_id = request.POST.get("newer")
+        if "apply" in request.POST and newer_id:
+            newer = next((c for c in claims if str(c.pk) == newer_id), None)
+            if newer is None:
+                self.message_user(request, "Choose one of the selected claims.", messages.ERROR)
+                return None
+            older = next(c for c in claims if c.pk != newer.pk)
+            try:
+                services.claim_supersede(claim=older, by=newer, moderator=request.user)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                return None
+            self.message_user(request, f"#{older.pk} is now superseded by #{newer.pk}.")
+            return None
+        return render(
+            request,
+            "admin/annotations/claim/supersede.html",
+            {
+                **self.admin_site.each_context(request),
+                "claims": claims,
+                "opts": self.model._meta,
+                "title": "Supersede a claim",
             },
         )
 

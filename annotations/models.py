@@ -113,6 +113,10 @@ class Claim(models.Model):
         related_name="+",
     )
     ruled_at = models.DateTimeField(null=True, blank=True)
+    # A newer claim for the same measure (717 prisoners → 909): both kept, and linked.
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="supersedes"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -132,6 +136,9 @@ class Claim(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(ruling="") | Q(ruling__in=Label.values), name="claim_ruling_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(superseded_by=F("pk")), name="claim_not_superseded_by_itself"
             ),
         ]
 

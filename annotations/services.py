@@ -430,3 +430,22 @@ def span_move(*, span: Span, claim: Claim, user: AbstractBaseUser) -> Span:
     if not user.has_perm("annotations.change_span"):
         raise PermissionDenied("You cannot move highlights between claims.")
     return span_link_claim(span=span, claim=claim, user=user)
+
+
+@transaction.atomic
+def claim_supersede(*, claim: Claim, by: Claim, moderator: AbstractBaseUser) -> Claim:
+    """Mark `claim` as superseded by the newer `by` (717 → 909); both stay, linked."""
+    _as_moderator(moderator)
+    if claim.pk == by.pk:
+        raise ValidationError("A claim cannot supersede itself.")
+    newer = Claim.objects.get(pk=by.pk)
+    while newer is not None:  # refuse a cycle: 909 superseded by 717 superseded by 909
+        if newer.superseded_by_id == claim.pk:
+            raise ValidationError("That claim is already superseded by this one.")
+        newer = newer.superseded_by
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    claim.superseded_by = by
+    claim._history_user = moderator
+    claim._change_reason = f"superseded by #{by.pk}"
+    claim.save()
+    return claim

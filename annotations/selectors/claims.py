@@ -311,7 +311,10 @@ def claim_page(*, claim_id: int, viewer, is_moderator: bool) -> ClaimPage:
     """A claim with every appearance in context and the verdicts the viewer may see:
     on an appearance, others' verdicts once the viewer has given theirs there (blind
     review); moderators see all."""
-    claim = claims_annotated(Claim.objects.filter(pk=claim_id)).get()
+    claim = claims_annotated(
+        Claim.objects.filter(pk=claim_id).select_related("superseded_by")
+    ).get()
+    claim.supersedes_list = list(claim.supersedes.all())
     aggregate = claim_aggregates([claim])[0]
     spans = list(
         Span.objects.filter(claim=claim)

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from jsonschema import Draft4Validator
@@ -106,8 +107,8 @@ def test_the_claim_page_query_count_is_fixed(alice, bob, django_assert_num_queri
         Span.objects.filter(pk=span.pk).update(claim=claim)
     client = _client(alice)
     # session, user, group, existence, claim aggregates, outlets, matrix, spans, verdicts,
-    # measures of its figures (none here, so their figures are not asked for)
-    with django_assert_num_queries(10):
+    # claims it supersedes, measures of its figures (none here, so no figures query)
+    with django_assert_num_queries(11):
         assert client.get(reverse("claim_detail", args=[claim.pk])).status_code == 200
 
 
@@ -529,3 +530,43 @@ def test_the_claim_page_shows_the_figures_timeline(claim_909, alice):
     html = _client(alice).get(reverse("claim_detail", args=[claim_909.pk])).content.decode()
     assert "Russian soldiers taken prisoner" in html and "update over time" in html
     assert "717 on 2024-11-06 → 909 on 2025-02-07" in html
+
+
+def test_a_superseded_claim_is_linked_both_ways_and_can_be_hidden(alice, maria):
+    older = services.claim_create(text="Ukraine captured 717 Russian soldiers", created_by=alice)
+    newer = services.claim_create(text="Ukraine captured 909 Russian soldiers", created_by=alice)
+    client = _client(maria)
+    response = client.post(
+        reverse("admin:annotations_claim_changelist"),
+        {
+            "action": "supersede",
+            "_selected_action": [older.pk, newer.pk],
+            "apply": "1",
+            "newer": newer.pk,
+        },
+        HTTP_X_CSRFTOKEN=client.csrf,
+    )
+    assert response.status_code == 302
+    older.refresh_from_db()
+    assert older.superseded_by == newer and older.history.first().history_user == maria
+    reader = _client(alice)
+    old_page = reader.get(reverse("claim_detail", args=[older.pk])).content.decode()
+    assert "Superseded by a newer claim" in old_page and newer.text in old_page
+    new_page = reader.get(reverse("claim_detail", args=[newer.pk])).content.decode()
+    assert "Supersedes:" in new_page and older.text in new_page
+    listed = reader.get(reverse("claim_list"), {"current": "1"}, **HTMX).content.decode()
+    assert newer.text in listed and older.text not in listed
+
+
+def test_a_claim_cannot_supersede_itself_or_loop(alice, maria):
+    from django.core.exceptions import ValidationError
+
+    a = services.claim_create(text="A", created_by=alice)
+    b = services.claim_create(text="B", created_by=alice)
+    with pytest.raises(ValidationError):
+        services.claim_supersede(claim=a, by=a, moderator=maria)
+    services.claim_supersede(claim=a, by=b, moderator=maria)
+    with pytest.raises(ValidationError):
+        services.claim_supersede(claim=b, by=a, moderator=maria)
+    with pytest.raises(PermissionDenied):
+        services.claim_supersede(claim=b, by=a, moderator=alice)

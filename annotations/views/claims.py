@@ -34,6 +34,9 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         claims = claims.filter(**SHOW[show])
     if consensus in CONSENSUS_CHOICES:
         claims = claims.filter(consensus=consensus)
+    hide_superseded = request.GET.get("current") == "1"
+    if hide_superseded:
+        claims = claims.filter(superseded_by=None)
     page = Paginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
     aggregates = selectors.claim_aggregates(list(page))
     template = "annotations/claim_list.html"
@@ -49,6 +52,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             "show": show,
             "consensus": consensus,
             "consensus_choices": CONSENSUS_CHOICES,
+            "hide_superseded": hide_superseded,
             "moderator": is_moderator(request.user),
         },
     )
