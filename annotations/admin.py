@@ -578,6 +578,17 @@ class MeasureAdmin(admin.ModelAdmin):
             "name",
         ]
 
+    actions = ["join"]
+
+    @admin.action(description="Join the selected measures into the first", permissions=["change"])
+    def join(self, request, queryset):
+        measures = list(queryset.order_by("pk"))
+        if len(measures) < 2:
+            self.message_user(request, "Select at least two measures.", messages.ERROR)
+            return
+        services.measures_join(measures=measures, into=measures[0], moderator=request.user)
+        self.message_user(request, f"Joined {len(measures) - 1} measure(s) into “{measures[0]}”.")
+
     @admin.display(description="why")
     def reasons_display(self, obj: Measure) -> str:
         return format_html_join("", "<div>{}</div>", ((line,) for line in obj.reasons.split("\n")))
@@ -599,6 +610,7 @@ class QuantityAdmin(admin.ModelAdmin):
     list_filter = ["measure"]
     list_select_related = ["measure", "article"]
     raw_id_fields = ["measure"]
+    actions = ["split"]
     readonly_fields = [
         "article",
         "sentence",
@@ -615,3 +627,27 @@ class QuantityAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.action(description="Move the selected figures to a new measure", permissions=["change"])
+    def split(self, request, queryset):
+        name = request.POST.get("name", "")
+        if "apply" in request.POST:
+            try:
+                measure = services.measure_split(
+                    quantities=list(queryset), name=name, moderator=request.user
+                )
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                return None
+            self.message_user(request, f"Moved {queryset.count()} figure(s) to “{measure}”.")
+            return None
+        return render(
+            request,
+            "admin/annotations/quantity/split.html",
+            {
+                **self.admin_site.each_context(request),
+                "quantities": queryset,
+                "opts": self.model._meta,
+                "title": "Move figures to a new measure",
+            },
+        )

@@ -449,3 +449,34 @@ def claim_supersede(*, claim: Claim, by: Claim, moderator: AbstractBaseUser) -> 
     claim._change_reason = f"superseded by #{by.pk}"
     claim.save()
     return claim
+
+
+@transaction.atomic
+def measures_join(
+    *, measures: list[Measure], into: Measure, moderator: AbstractBaseUser
+) -> Measure:
+    """Put every figure of `measures` into `into` and remove the emptied measures."""
+    _as_moderator(moderator)
+    others = [m.pk for m in measures if m.pk != into.pk]
+    Quantity.objects.filter(measure_id__in=others).update(measure=into)
+    Measure.objects.filter(pk__in=others).delete()
+    measures_judge(measure_ids=[into.pk])
+    return into
+
+
+@transaction.atomic
+def measure_split(
+    *, quantities: list[Quantity], name: str, moderator: AbstractBaseUser
+) -> Measure:
+    """Move these figures out of their measures into a new one called `name`."""
+    _as_moderator(moderator)
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError("Name the new measure.")
+    key = "manual:" + name.lower()
+    measure, _ = Measure.objects.get_or_create(key=key, defaults={"name": name})
+    measure.full_clean()
+    touched = {q.measure_id for q in quantities if q.measure_id} | {measure.pk}
+    Quantity.objects.filter(pk__in=[q.pk for q in quantities]).update(measure=measure)
+    measures_judge(measure_ids=list(touched))
+    return measure

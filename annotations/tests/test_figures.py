@@ -144,3 +144,23 @@ def test_a_conflict_heads_the_admin_queue_and_flags_its_claims(client, maria):
         reverse("admin:annotations_claim_changelist"), {"figures": "conflict"}
     ).content.decode()
     assert "The army captured 909 Russian soldiers" in claims
+
+
+def test_moderators_split_and_join_measures(seeds, maria, alice):
+    from django.core.exceptions import PermissionDenied
+
+    from annotations import services
+    from annotations.models import Measure
+
+    prisoners = Measure.objects.get(key="russian:prisoners")
+    november = list(prisoners.quantities.filter(value=717))
+    split = services.measure_split(
+        quantities=november, name="Prisoners, November", moderator=maria
+    )
+    prisoners.refresh_from_db()
+    assert split.quantities.count() == 3 and prisoners.judgement == CONSISTENT
+    services.measures_join(measures=[prisoners, split], into=prisoners, moderator=maria)
+    prisoners.refresh_from_db()
+    assert prisoners.judgement == UPDATE and not Measure.objects.filter(pk=split.pk).exists()
+    with pytest.raises(PermissionDenied):
+        services.measure_split(quantities=november, name="x", moderator=alice)
