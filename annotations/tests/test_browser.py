@@ -18,6 +18,9 @@ from annotations.services import article_import
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# CI machines have two cores and run the live server beside Chromium: give each
+# expectation room before it counts as a failure.
+expect.set_options(timeout=10_000)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
