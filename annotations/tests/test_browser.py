@@ -202,7 +202,9 @@ def test_the_whole_flow_with_the_keyboard_alone(new_page, seeds, alice):
     article = _article_with(HEADLINE_909)
     page = new_page()
     page.goto("/login/")
-    page.keyboard.type("alice")  # the username field has focus on load
+    # The username field takes focus on load; typing before that would lose keys.
+    expect(page.locator("#id_username")).to_be_focused()
+    page.keyboard.type("alice")
     page.keyboard.press("Tab")
     page.keyboard.type("alice-password")
     page.keyboard.press("Enter")
