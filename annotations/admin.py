@@ -586,7 +586,7 @@ class MeasureAdmin(admin.ModelAdmin):
         if len(measures) < 2:
             self.message_user(request, "Select at least two measures.", messages.ERROR)
             return
-        services.measures_join(measures=measures, into=measures[0], moderator=request.user)
+        services.measures_join(measures=measures, into=measures[0], user=request.user)
         self.message_user(request, f"Joined {len(measures) - 1} measure(s) into “{measures[0]}”.")
 
     @admin.display(description="why")
@@ -634,7 +634,7 @@ class QuantityAdmin(admin.ModelAdmin):
         if "apply" in request.POST:
             try:
                 measure = services.measure_split(
-                    quantities=list(queryset), name=name, moderator=request.user
+                    quantities=list(queryset), name=name, user=request.user
                 )
             except ValidationError as exc:
                 self.message_user(request, " ".join(exc.messages), messages.ERROR)

@@ -22,6 +22,11 @@ REVIEWER_PERMISSIONS = [
     "change_verdict",
     "delete_verdict",
     "view_verdict",
+    # Figures: reviewers rename, split and join measures too.
+    "view_measure",
+    "change_measure",
+    "view_quantity",
+    "change_quantity",
 ]
 # Moderators work in the admin: everything on the domain, plus reviewer accounts.
 MODERATOR_APP_LABELS = ["annotations"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations.views import claims, exports, workspace
+from annotations.views import claims, exports, figures, workspace
 
 urlpatterns = [
     path("", workspace.article_list, name="article_list"),
@@ -14,6 +14,12 @@ urlpatterns = [
         "articles/<int:article_id>/verdict/withdraw/",
         workspace.verdict_withdraw,
         name="verdict_withdraw",
+    ),
+    path("measures/<int:measure_id>/", figures.measure_detail, name="measure_detail"),
+    path(
+        "measures/<int:measure_id>/<str:change>/",
+        figures.measure_change,
+        name="measure_change",
     ),
     path("claims/", claims.claim_list, name="claim_list"),
     path("claims/<int:claim_id>/", claims.claim_detail, name="claim_detail"),

@@ -484,7 +484,9 @@ def measure_judgements(*, measures=None) -> list[MeasureJudgement]:
 
     measures = list(Measure.objects.all() if measures is None else measures)
     by_measure: dict[int, list] = defaultdict(list)
-    for quantity in Quantity.objects.filter(measure__in=measures).select_related("article"):
+    for quantity in Quantity.objects.filter(measure__in=measures).select_related(
+        "article", "sentence"
+    ):
         by_measure[quantity.measure_id].append(quantity)
     result = []
     for measure in measures:

@@ -146,7 +146,7 @@ def test_a_conflict_heads_the_admin_queue_and_flags_its_claims(client, maria):
     assert "The army captured 909 Russian soldiers" in claims
 
 
-def test_moderators_split_and_join_measures(seeds, maria, alice):
+def test_reviewers_and_moderators_split_and_join_measures(seeds, maria, alice, django_user_model):
     from django.core.exceptions import PermissionDenied
 
     from annotations import services
@@ -154,13 +154,12 @@ def test_moderators_split_and_join_measures(seeds, maria, alice):
 
     prisoners = Measure.objects.get(key="russian:prisoners")
     november = list(prisoners.quantities.filter(value=717))
-    split = services.measure_split(
-        quantities=november, name="Prisoners, November", moderator=maria
-    )
+    split = services.measure_split(quantities=november, name="Prisoners, November", user=alice)
     prisoners.refresh_from_db()
     assert split.quantities.count() == 3 and prisoners.judgement == CONSISTENT
-    services.measures_join(measures=[prisoners, split], into=prisoners, moderator=maria)
+    services.measures_join(measures=[prisoners, split], into=prisoners, user=maria)
     prisoners.refresh_from_db()
     assert prisoners.judgement == UPDATE and not Measure.objects.filter(pk=split.pk).exists()
+    stranger = django_user_model.objects.create_user("mallory", password="x")
     with pytest.raises(PermissionDenied):
-        services.measure_split(quantities=november, name="x", moderator=alice)
+        services.measure_split(quantities=november, name="x", user=stranger)
