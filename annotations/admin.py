@@ -325,17 +325,14 @@ class ClaimAdmin(SimpleHistoryAdmin):
             else:
                 self.message_user(request, f"Ruling published on “{claim.text[:80]}”.")
                 return None
-        return render(
+        return _action_page(
+            self,
             request,
             "admin/annotations/claim/publish_ruling.html",
-            {
-                **self.admin_site.each_context(request),
-                "claim": claim,
-                "form": form,
-                "opts": self.model._meta,
-                "title": "Publish a ruling",
-            },
+            "Publish a ruling",
             status=422 if form.is_bound else 200,
+            claim=claim,
+            form=form,
         )
 
     @admin.action(description="Reopen the selected claims", permissions=["change"])
@@ -359,15 +356,8 @@ class ClaimAdmin(SimpleHistoryAdmin):
             services.claim_merge(claims=claims, into=into, moderator=request.user)
             self.message_user(request, f"Merged {len(claims) - 1} claim(s) into #{into.pk}.")
             return None
-        return render(
-            request,
-            "admin/annotations/claim/merge.html",
-            {
-                **self.admin_site.each_context(request),
-                "claims": claims,
-                "opts": self.model._meta,
-                "title": "Merge claims",
-            },
+        return _action_page(
+            self, request, "admin/annotations/claim/merge.html", "Merge claims", claims=claims
         )
 
     @admin.action(
@@ -392,15 +382,12 @@ class ClaimAdmin(SimpleHistoryAdmin):
                 return None
             self.message_user(request, f"#{older.pk} is now superseded by #{newer.pk}.")
             return None
-        return render(
+        return _action_page(
+            self,
             request,
             "admin/annotations/claim/supersede.html",
-            {
-                **self.admin_site.each_context(request),
-                "claims": claims,
-                "opts": self.model._meta,
-                "title": "Supersede a claim",
-            },
+            "Supersede a claim",
+            claims=claims,
         )
 
     @admin.action(description="Download the aggregates as CSV", permissions=["view"])
@@ -482,6 +469,21 @@ class ClaimAdmin(SimpleHistoryAdmin):
         )
 
 
+def _action_page(model_admin, request, template: str, title: str, status: int = 200, **context):
+    """The intermediate page of an admin action (a form, or a choice among the selected)."""
+    return render(
+        request,
+        template,
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.model._meta,
+            "title": title,
+            **context,
+        },
+        status=status,
+    )
+
+
 def _csv_safe(value: str) -> str:
     # A cell starting with = + - @ would run as a formula in a spreadsheet.
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
@@ -537,17 +539,14 @@ class VerdictAdmin(SimpleHistoryAdmin):
                 )
             self.message_user(request, f"Hid {queryset.count()} verdict(s).")
             return None
-        return render(
+        return _action_page(
+            self,
             request,
             "admin/annotations/verdict/hide.html",
-            {
-                **self.admin_site.each_context(request),
-                "verdicts": queryset,
-                "form": form,
-                "opts": self.model._meta,
-                "title": "Hide verdicts",
-            },
+            "Hide verdicts",
             status=422 if form.is_bound else 200,
+            verdicts=queryset,
+            form=form,
         )
 
     @admin.action(description="Unhide the selected verdicts", permissions=["change"])
@@ -641,13 +640,10 @@ class QuantityAdmin(admin.ModelAdmin):
                 return None
             self.message_user(request, f"Moved {queryset.count()} figure(s) to “{measure}”.")
             return None
-        return render(
+        return _action_page(
+            self,
             request,
             "admin/annotations/quantity/split.html",
-            {
-                **self.admin_site.each_context(request),
-                "quantities": queryset,
-                "opts": self.model._meta,
-                "title": "Move figures to a new measure",
-            },
+            "Move figures to a new measure",
+            quantities=queryset,
         )
