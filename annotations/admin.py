@@ -19,9 +19,9 @@ from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from annotations import selectors, services
-from annotations.consensus import CONTESTED, INSUFFICIENT
 from annotations.models import Article, Claim, Label, Measure, Quantity, Sentence, Span, Verdict
-from annotations.sanitising import reject_markup
+from annotations.rules.consensus import CONTESTED, INSUFFICIENT
+from annotations.text.sanitising import reject_markup
 
 
 @admin.register(Article)

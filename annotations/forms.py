@@ -6,7 +6,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 
 from annotations.models import NOTE_MAX_LENGTH, Claim, Label, http_url_validator
-from annotations.sanitising import reject_markup
+from annotations.text.sanitising import reject_markup
 
 NEW_CLAIM = "new"
 

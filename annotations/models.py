@@ -17,7 +17,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from simple_history.models import HistoricalRecords
 
-from annotations.sanitising import reject_markup
+from annotations.text.sanitising import reject_markup
 
 NOTE_MAX_LENGTH = 2000
 QUOTE_CONTEXT_LENGTH = 32  # characters of prefix/suffix kept for the TextQuoteSelector

@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from annotations.figures import as_of_date, measure_key
 from annotations.models import (
     QUOTE_CONTEXT_LENGTH,
     Article,
@@ -27,8 +26,9 @@ from annotations.models import (
     Span,
     Verdict,
 )
-from annotations.quantities import extract_quantities
-from annotations.sentences import split_sentences
+from annotations.rules.figures import as_of_date, measure_key
+from annotations.text.quantities import extract_quantities
+from annotations.text.sentences import split_sentences
 
 
 def content_hash(text: str) -> str:

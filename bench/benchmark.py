@@ -55,8 +55,8 @@ def build(articles: int, claims: int, reviewers: int, seed: int) -> dict:
 
     from annotations.models import Article, Claim, Label, Sentence, Span, Verdict
     from annotations.roles import groups_ensure
-    from annotations.sentences import split_sentences
     from annotations.services import content_hash
+    from annotations.text.sentences import split_sentences
 
     call_command("migrate", verbosity=0)
     rng = random.Random(seed)

@@ -16,11 +16,11 @@ from django.db.models import (
     Sum,
 )
 
-from annotations.attribution import attribution_guess
-from annotations.consensus import CONTESTED, consensus
-from annotations.highlighting import Highlight, paragraphs
 from annotations.models import Article, Claim, Quantity, Sentence, Span, Verdict
+from annotations.rules.consensus import CONTESTED, consensus
 from annotations.selectors.claims import Suggestion, claim_suggestions, claims_annotated
+from annotations.text.attribution import attribution_guess
+from annotations.text.highlighting import Highlight, paragraphs
 
 
 def article_list(*, query: str = "") -> QuerySet[Article]:
@@ -213,7 +213,7 @@ class FigureElsewhere:
 def figures_elsewhere(*, article: Article, start: int, end: int) -> list[FigureElsewhere]:
     """The other articles' figures for the measures of the figures in [start, end), each
     judged against the one here: two queries."""
-    from annotations.figures import Figure, judge
+    from annotations.rules.figures import Figure, judge
 
     here = list(
         Quantity.objects.filter(article=article, start__gte=start, end__lte=end)

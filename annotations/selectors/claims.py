@@ -20,8 +20,8 @@ from django.db.models import BooleanField, Case, Count, F, Max, Q, QuerySet, Val
 from django.db.models import CharField as CharFieldType
 from rapidfuzz import fuzz, process
 
-from annotations.consensus import CONTESTED, INSUFFICIENT, MIN_REVIEWERS
 from annotations.models import Claim, Label, Span, Verdict
+from annotations.rules.consensus import CONTESTED, INSUFFICIENT, MIN_REVIEWERS
 
 VISIBLE = Q(spans__verdicts__hidden=False)
 LABEL_CODES = {label: code for code, label in enumerate(Label.values, start=1)}
@@ -49,7 +49,7 @@ def claims_annotated(claims: QuerySet[Claim] | None = None) -> QuerySet[Claim]:
         last_verdict_at=Max("spans__verdicts__updated_at"),
         **per_label,
     )
-    # The consensus rule of annotations.consensus, in integers: label * 3 >= total * 2.
+    # The consensus rule of annotations.rules.consensus, in integers: label * 3 >= total * 2.
     two_thirds_of = {f"t_{label}": F(f"r_{label}") * 3 for label in Label.values}
     claims = claims.annotate(total_x2=F("reviewer_count") * 2, **two_thirds_of)
     enough = Q(reviewer_count__gte=MIN_REVIEWERS)
@@ -388,8 +388,8 @@ def moderation_overview() -> Overview:
     Counts are GROUP BY queries; alpha needs the verdict matrix, read once."""
     from django.contrib.auth import get_user_model
 
-    from annotations.consensus import consensus
     from annotations.models import Article, Sentence
+    from annotations.rules.consensus import consensus
 
     totals = {
         "articles": Article.objects.count(),
@@ -478,9 +478,9 @@ class MeasureJudgement:
 
 def measure_judgements(*, measures=None) -> list[MeasureJudgement]:
     """Every measure with its figures across articles and the judgement of their
-    differences (annotations.figures). Two queries for any number of measures."""
-    from annotations.figures import Figure, judge_measure
+    differences (annotations.rules.figures). Two queries for any number of measures."""
     from annotations.models import Measure, Quantity
+    from annotations.rules.figures import Figure, judge_measure
 
     measures = list(Measure.objects.all() if measures is None else measures)
     by_measure: dict[int, list] = defaultdict(list)

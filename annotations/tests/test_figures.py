@@ -7,8 +7,8 @@ import datetime
 import pytest
 
 from annotations import selectors
-from annotations.figures import CONFLICT, CONSISTENT, UNDATED, UPDATE, Figure, judge
 from annotations.models import Quantity
+from annotations.rules.figures import CONFLICT, CONSISTENT, UNDATED, UPDATE, Figure, judge
 from annotations.services import article_import
 
 

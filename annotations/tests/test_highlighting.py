@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from annotations.consensus import consensus
-from annotations.highlighting import Highlight, cut, paragraphs
-from annotations.sentences import split_sentences
+from annotations.rules.consensus import consensus
+from annotations.text.highlighting import Highlight, cut, paragraphs
+from annotations.text.sentences import split_sentences
 
 
 def _h(span_id, start, end, label="verified"):

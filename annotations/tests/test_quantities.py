@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotations.quantities import extract_quantities
+from annotations.text.quantities import extract_quantities
 
 
 def _values(text):

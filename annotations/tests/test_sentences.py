@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotations.sentences import is_check_worthy, split_sentences
+from annotations.text.sentences import is_check_worthy, split_sentences
 
 
 def test_it_splits_paragraphs_on_every_line_break():

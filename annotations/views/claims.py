@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from annotations import selectors
-from annotations.consensus import CONTESTED, INSUFFICIENT
 from annotations.models import Claim, Label
 from annotations.roles import is_moderator
+from annotations.rules.consensus import CONTESTED, INSUFFICIENT
 from annotations.views.workspace import is_fragment_request
 
 CLAIMS_PER_PAGE = 25

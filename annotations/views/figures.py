@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from annotations import selectors, services
 from annotations.models import Measure, Quantity
-from annotations.sanitising import reject_markup
+from annotations.text.sanitising import reject_markup
 
 
 class RenameForm(forms.Form):

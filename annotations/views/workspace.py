@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from annotations import selectors, services
 from annotations.forms import RangeForm, SpanMoveForm, VerdictForm
-from annotations.highlighting import sentence_view
 from annotations.models import Article, Span, Verdict
+from annotations.text.highlighting import sentence_view
 
 ARTICLES_PER_PAGE = 25
 

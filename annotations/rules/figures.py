@@ -11,7 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from annotations.quantities import Quantity as Found
+from annotations.text.quantities import Quantity as Found
 
 # Equipment, most specific wording first: "armored combat vehicles" before "vehicles".
 EQUIPMENT = [

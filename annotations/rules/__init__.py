@@ -1,0 +1,1 @@
+"""Pure rules with no database access: one module per rule, every surface calls it."""
