@@ -1,12 +1,14 @@
 """Reads. Aggregates come from the database (GROUP BY), never from Python loops over rows.
 
-`articles` serves the reviewer workspace; `claims` the per-claim aggregates, claim pages,
-moderation and exports."""
+One module per domain: `articles` (the workspace list and page), `panel` (the side panel),
+`claims` (per-claim aggregates and claim pages), `suggestions` (claims like a text),
+`moderation` (needs-attention order, overview), `measures` (figures across articles).
+Callers use `selectors.<name>`.
+"""
 
 from annotations.selectors.articles import (
     ArticlePage,
     Progress,
-    SpanPanel,
     article_figures,
     article_highlights,
     article_list,
@@ -16,57 +18,51 @@ from annotations.selectors.articles import (
     contested_counts,
     progress,
     span_consensus_map,
-    span_panel,
-    span_version,
 )
 from annotations.selectors.claims import (
     Appearance,
     ClaimAggregate,
     ClaimPage,
-    Suggestion,
-    alpha_nominal,
     claim_aggregates,
     claim_appearances,
-    claim_figures,
     claim_page,
-    claim_suggestions,
     claims_annotated,
-    claims_needing_attention,
-    claims_with_conflicting_figures,
-    figures,
-    measure_judgements,
-    moderation_overview,
-    origins_grouped,
 )
+from annotations.selectors.measures import (
+    claim_figures,
+    claims_with_conflicting_figures,
+    measure_judgements,
+)
+from annotations.selectors.moderation import claims_needing_attention, moderation_overview
+from annotations.selectors.panel import SpanPanel, span_panel, span_version
+from annotations.selectors.suggestions import Suggestion, claim_suggestions, figures
 
 __all__ = [
     "Appearance",
     "ArticlePage",
     "ClaimAggregate",
     "ClaimPage",
+    "Progress",
     "SpanPanel",
     "Suggestion",
-    "alpha_nominal",
-    "claim_appearances",
-    "claim_figures",
-    "moderation_overview",
     "article_figures",
     "article_highlights",
-    "Progress",
     "article_list",
-    "article_progress",
     "article_page",
+    "article_progress",
     "article_version",
     "claim_aggregates",
+    "claim_appearances",
+    "claim_figures",
     "claim_page",
     "claim_suggestions",
     "claims_annotated",
     "claims_needing_attention",
     "claims_with_conflicting_figures",
-    "measure_judgements",
     "contested_counts",
     "figures",
-    "origins_grouped",
+    "measure_judgements",
+    "moderation_overview",
     "progress",
     "span_consensus_map",
     "span_panel",

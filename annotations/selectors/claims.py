@@ -1,30 +1,38 @@
 """Reads about claims: per-claim aggregates (DESIGN.md, "Aggregation per claim"), claim
-pages, suggestions for linking, and the moderators' overview.
+pages and appearances.
 
-Counts, consensus and "needs attention" are computed by the database in one annotated
-query; what SQL cannot do (Krippendorff's alpha, grouping spelling variants of an origin)
-runs over one extra query per page, never one per claim.
+Counts and consensus are computed by the database in one annotated query; what SQL
+cannot do (agreement, grouping origins) runs over one extra query per page, never one
+per claim.
 """
 
 from __future__ import annotations
 
 import datetime
-import math
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import krippendorff
 from django.conf import settings
-from django.db.models import BooleanField, Case, Count, F, Max, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    Max,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models import CharField as CharFieldType
-from rapidfuzz import fuzz, process
 
-from annotations.models import Claim, Label, Span, Verdict
+from annotations.models import Claim, Label, Measure, Span, Verdict
+from annotations.rules.agreement import alpha_nominal
 from annotations.rules.consensus import CONTESTED, INSUFFICIENT, MIN_REVIEWERS
+from annotations.rules.origins import origins_grouped
+from annotations.selectors.measures import claim_figures, measure_judgements
 
 VISIBLE = Q(spans__verdicts__hidden=False)
-LABEL_CODES = {label: code for code, label in enumerate(Label.values, start=1)}
 
 
 def claims_annotated(claims: QuerySet[Claim] | None = None) -> QuerySet[Claim]:
@@ -81,61 +89,6 @@ def claims_annotated(claims: QuerySet[Claim] | None = None) -> QuerySet[Claim]:
     )
 
 
-def claims_needing_attention(claims: QuerySet[Claim] | None = None) -> QuerySet[Claim]:
-    """Contested first, then unruled claims with the most reviewers, then the rest."""
-    return claims_annotated(claims).order_by(
-        F("is_contested").desc(), "is_ruled", F("reviewer_count").desc(), "-updated_at", "pk"
-    )
-
-
-# --- what SQL cannot do: origins and agreement --------------------------------------------
-
-
-def _origin_key(name: str) -> str:
-    name = re.sub(r"[^\w\s]", " ", name.lower())
-    name = re.sub(r"\b(the|of|on|via|ukraine s|s)\b", " ", name)
-    return " ".join(name.split())
-
-
-def origins_grouped(names: list[str]) -> list[str]:
-    """Spelling variants of one origin counted once: names whose words are one a subset of
-    the other ("the General Staff" / "General Staff of the Armed Forces of Ukraine") or
-    nearly the same ("Gen. Staff AFU") are grouped, and the fullest name stands for them."""
-    groups: list[list[str]] = []
-
-    # Fullest first; between equally long spellings, the properly capitalised one.
-    def fullest(name: str) -> tuple:
-        return (-len(name), -sum(ch.isupper() for ch in name), name)
-
-    for name in sorted({" ".join(n.split()) for n in names if n.strip()}, key=fullest):
-        key = _origin_key(name)
-        for group in groups:
-            if fuzz.token_set_ratio(key, _origin_key(group[0])) >= 90:
-                group.append(name)
-                break
-        else:
-            groups.append([name])
-    return [group[0] for group in groups]
-
-
-def alpha_nominal(matrix: dict[int, dict[int, str]]) -> float | None:
-    """Krippendorff's alpha, nominal, over reviewers × appearances.
-
-    `matrix`: reviewer id → appearance (span) id → label. None where alpha is undefined:
-    fewer than two pairable values, or every value the same label."""
-    reviewers = sorted(matrix)
-    appearances = sorted({span for row in matrix.values() for span in row})
-    rows = [
-        [LABEL_CODES[matrix[r][a]] if a in matrix[r] else math.nan for a in appearances]
-        for r in reviewers
-    ]
-    try:
-        value = krippendorff.alpha(reliability_data=rows, level_of_measurement="nominal")
-    except ValueError:  # one label only: agreement is undefined, not perfect
-        return None
-    return None if value is None or math.isnan(value) else float(value)
-
-
 @dataclass
 class ClaimAggregate:
     claim: Claim
@@ -190,82 +143,6 @@ def claim_aggregates(claims: list[Claim]) -> list[ClaimAggregate]:
     ]
 
 
-# --- suggestions for linking a span to a claim ---------------------------------------------
-
-_FIGURE = re.compile(r"\d[\d,.\u202f\u00a0]*\d|\d")
-
-
-def figures(text: str) -> set[str]:
-    """The numbers a text carries, normalised: "39,900" and "39 900" are both "39900"."""
-    return {re.sub(r"[,\u202f\u00a0]", "", m.group()).rstrip(".") for m in _FIGURE.finditer(text)}
-
-
-@dataclass
-class Suggestion:
-    claim: Claim
-    score: float
-    reasons: list[str]
-    shared_figures: list[str] = field(default_factory=list)
-    similarity: float = 0
-
-    @property
-    def strong(self) -> bool:
-        """Same figure and much the same wording: offered as the default choice."""
-        return bool(self.shared_figures) and self.similarity >= 60
-
-
-SUGGESTION_CANDIDATES = 500
-SUGGESTION_LIMIT = 5
-FIGURE_BONUS = 25
-
-
-def claim_suggestions(*, text: str, exclude: Claim | None = None) -> list[Suggestion]:
-    """Existing claims most like `text`: rapidfuzz token-set similarity, with a strong
-    bonus for every figure the two share (909, 39,900), each with the reason it is shown.
-
-    Candidates are the claims sharing a figure plus the most recently active ones."""
-    wanted = figures(text)
-    by_figure = Q()
-    for figure in wanted:
-        by_figure |= Q(text__contains=figure)
-    recent = Claim.objects.order_by("-updated_at").values("pk")[:SUGGESTION_CANDIDATES]
-    candidates = Claim.objects.filter(Q(pk__in=recent) | (by_figure if wanted else Q(pk=None)))
-    if exclude is not None:
-        candidates = candidates.exclude(pk=exclude.pk)
-    candidates = list(candidates[: SUGGESTION_CANDIDATES * 2])
-    if not candidates:
-        return []
-    texts = {claim.pk: claim.text for claim in candidates}
-    similarity = {
-        pk: score
-        for _, score, pk in process.extract(
-            text, texts, scorer=fuzz.token_set_ratio, limit=None, processor=str.lower
-        )
-    }
-    suggestions = []
-    for claim in candidates:
-        shared = sorted(wanted & figures(claim.text))
-        score = similarity.get(claim.pk, 0) + FIGURE_BONUS * len(shared)
-        reasons = [f"shares {', '.join(shared)}"] if shared else []
-        if similarity.get(claim.pk, 0) >= 60:
-            reasons.append(f"similar wording ({similarity[claim.pk]:.0f}%)")
-        if reasons and score >= 60:
-            suggestions.append(
-                Suggestion(
-                    claim=claim,
-                    score=score,
-                    reasons=reasons,
-                    shared_figures=shared,
-                    similarity=similarity.get(claim.pk, 0),
-                )
-            )
-    suggestions.sort(key=lambda s: (-s.score, s.claim.pk))
-    return suggestions[:SUGGESTION_LIMIT]
-
-
-# --- claim pages -------------------------------------------------------------------------------
-
-
 @dataclass
 class Appearance:
     span: Span
@@ -282,26 +159,6 @@ class ClaimPage:
     appearances: list[Appearance]
     tallies_visible: bool
     measures: list = field(default_factory=list)
-
-
-def claim_figures(*, claim_ids: list[int]) -> QuerySet:
-    """The figures inside the appearances of these claims, each annotated with the
-    `claim_id` of the appearance that holds it: one query."""
-    from django.db.models import Exists, OuterRef, Subquery
-
-    from annotations.models import Quantity
-
-    holding = Span.objects.filter(
-        claim_id__in=claim_ids,
-        article_id=OuterRef("article_id"),
-        start__lte=OuterRef("start"),
-        end__gte=OuterRef("end"),
-    )
-    return (
-        Quantity.objects.filter(Exists(holding))
-        .exclude(measure=None)
-        .annotate(claim_id=Subquery(holding.values("claim_id")[:1]))
-    )
 
 
 CONTEXT_CHARS = 120
@@ -344,7 +201,6 @@ def claim_page(*, claim_id: int, viewer, is_moderator: bool) -> ClaimPage:
             )
         )
     tallies_visible = not blind or claim.is_ruled or any(a.mine is not None for a in appearances)
-    from annotations.models import Measure
 
     measures = Measure.objects.filter(
         pk__in=claim_figures(claim_ids=[claim.pk]).values("measure_id")
@@ -357,105 +213,6 @@ def claim_page(*, claim_id: int, viewer, is_moderator: bool) -> ClaimPage:
     )
 
 
-# --- moderation overview -----------------------------------------------------------------------
-
-
-@dataclass
-class ReviewerActivity:
-    username: str
-    verdicts: int
-    hidden: int
-    last_active: datetime.datetime | None
-    with_consensus: int  # verdicts on appearances that have a consensus label
-    agreeing: int  # ... of which agree with it
-
-    @property
-    def agreement(self) -> float | None:
-        return self.agreeing / self.with_consensus if self.with_consensus else None
-
-
-@dataclass
-class Overview:
-    totals: dict[str, int]
-    alpha_overall: float | None
-    alpha_per_label: dict[str, float | None]
-    reviewers: list[ReviewerActivity]
-
-
-def moderation_overview() -> Overview:
-    """Totals, agreement overall and per label (each label against the rest), and each
-    reviewer's activity and agreement with the consensus of the appearances they tagged.
-    Counts are GROUP BY queries; alpha needs the verdict matrix, read once."""
-    from django.contrib.auth import get_user_model
-
-    from annotations.models import Article, Sentence
-    from annotations.rules.consensus import consensus
-
-    totals = {
-        "articles": Article.objects.count(),
-        "sentences": Sentence.objects.count(),
-        "claims": Claim.objects.count(),
-        "ruled claims": Claim.objects.exclude(ruling="").count(),
-        "appearances": Span.objects.count(),
-        "verdicts": Verdict.objects.filter(hidden=False).count(),
-        "hidden verdicts": Verdict.objects.filter(hidden=True).count(),
-    }
-    matrix: dict[int, dict[int, str]] = defaultdict(dict)
-    for span_id, reviewer_id, label in Verdict.objects.filter(hidden=False).values_list(
-        "span_id", "reviewer_id", "label"
-    ):
-        matrix[reviewer_id][span_id] = label
-    per_span: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in matrix.values():
-        for span_id, label in row.items():
-            per_span[span_id][label] += 1
-    span_consensus = {span_id: consensus(counts) for span_id, counts in per_span.items()}
-
-    def binary(label: str) -> dict[int, dict[int, str]]:
-        # Relabel "label" vs "other", reusing two of the nominal codes.
-        return {
-            r: {
-                s: (Label.VERIFIED if value == label else Label.DISPUTED)
-                for s, value in row.items()
-            }
-            for r, row in matrix.items()
-        }
-
-    users = (
-        get_user_model()
-        .objects.filter(verdicts__isnull=False)
-        .distinct()
-        .annotate(
-            verdict_count=Count("verdicts", filter=Q(verdicts__hidden=False)),
-            hidden_count=Count("verdicts", filter=Q(verdicts__hidden=True)),
-            last_active=Max("verdicts__updated_at"),
-        )
-        .order_by("username")
-    )
-    reviewers = []
-    for user in users:
-        mine = matrix.get(user.pk, {})
-        decided = {s: lab for s, lab in mine.items() if span_consensus.get(s) in Label.values}
-        reviewers.append(
-            ReviewerActivity(
-                username=user.get_username(),
-                verdicts=user.verdict_count,
-                hidden=user.hidden_count,
-                last_active=user.last_active,
-                with_consensus=len(decided),
-                agreeing=sum(1 for s, lab in decided.items() if span_consensus[s] == lab),
-            )
-        )
-    return Overview(
-        totals=totals,
-        alpha_overall=alpha_nominal(matrix) if matrix else None,
-        alpha_per_label={
-            label: alpha_nominal(binary(label)) if matrix else None for label in Label.values
-        },
-        reviewers=reviewers,
-    )
-
-
 def claim_appearances(*, claim_ids: list[int]) -> QuerySet[Span]:
     """The spans of these claims with their articles, earliest article first."""
     return (
@@ -463,54 +220,3 @@ def claim_appearances(*, claim_ids: list[int]) -> QuerySet[Span]:
         .select_related("article")
         .order_by(F("article__published").asc(nulls_last=True), "article_id", "start")
     )
-
-
-# --- figures -------------------------------------------------------------------------------------
-
-
-@dataclass
-class MeasureJudgement:
-    measure: object
-    judgement: str
-    reasons: list[str]
-    quantities: list
-
-
-def measure_judgements(*, measures=None) -> list[MeasureJudgement]:
-    """Every measure with its figures across articles and the judgement of their
-    differences (annotations.rules.figures). Two queries for any number of measures."""
-    from annotations.models import Measure, Quantity
-    from annotations.rules.figures import Figure, judge_measure
-
-    measures = list(Measure.objects.all() if measures is None else measures)
-    by_measure: dict[int, list] = defaultdict(list)
-    for quantity in Quantity.objects.filter(measure__in=measures).select_related(
-        "article", "sentence"
-    ):
-        by_measure[quantity.measure_id].append(quantity)
-    result = []
-    for measure in measures:
-        quantities = sorted(
-            by_measure[measure.pk],
-            key=lambda q: (q.as_of is None, q.as_of or datetime.date.min, q.article_id),
-        )
-        judgement, reasons = judge_measure(
-            [Figure(q.value, q.high, q.qualifier, q.as_of) for q in quantities]
-        )
-        result.append(MeasureJudgement(measure, judgement, reasons, quantities))
-    return result
-
-
-def claims_with_conflicting_figures() -> QuerySet:
-    """Ids of claims one of whose appearances carries a figure whose measure conflicts."""
-    from django.db.models import Exists, OuterRef
-
-    from annotations.models import Measure, Quantity
-
-    conflicting = Quantity.objects.filter(
-        article_id=OuterRef("article_id"),
-        start__gte=OuterRef("start"),
-        end__lte=OuterRef("end"),
-        measure__judgement=Measure.Judgement.CONFLICT,
-    )
-    return Span.objects.filter(Exists(conflicting), claim__isnull=False).values("claim_id")

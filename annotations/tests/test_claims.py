@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from annotations import selectors, services
 from annotations.models import Claim, Span, Verdict
+from annotations.rules.origins import origins_grouped
 from annotations.tests.conftest import EVIDENCE, GENERAL_STAFF_SPELLINGS, PLAN
 
 
@@ -66,7 +67,7 @@ def test_one_reviewer_is_insufficient_and_alpha_undefined(span, alice):
 
 
 def test_origins_group_spelling_variants_but_not_different_sources():
-    grouped = selectors.origins_grouped(
+    grouped = origins_grouped(
         [*GENERAL_STAFF_SPELLINGS, "Oleksandr Syrsky", "President Volodymyr Zelensky"]
     )
     assert sorted(grouped) == sorted(

@@ -1,0 +1,108 @@
+"""Reads for the side panel of a sentence or a free selection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from annotations.models import Article, Claim, Quantity, Sentence, Span, Verdict
+from annotations.rules.figures import Figure, judge
+from annotations.selectors.articles import _verdicts_version
+from annotations.selectors.suggestions import Suggestion, claim_suggestions
+from annotations.text.attribution import attribution_guess
+
+
+@dataclass
+class SpanPanel:
+    article: Article
+    start: int
+    end: int
+    exact: str
+    sentence: Sentence | None
+    span: Span | None
+    claim: Claim | None
+    my_verdict: Verdict | None
+    others: list[Verdict]
+    others_count: int
+    others_visible: bool
+    suggested_claims: list[Suggestion]
+    attribution: str
+    version: str
+    figures_elsewhere: list = field(default_factory=list)
+
+
+@dataclass
+class FigureElsewhere:
+    here: Quantity
+    there: Quantity
+    judgement: str
+    reason: str
+
+
+def figures_elsewhere(*, article: Article, start: int, end: int) -> list[FigureElsewhere]:
+    """The other articles' figures for the measures of the figures in [start, end), each
+    judged against the one here: two queries."""
+
+    here = list(
+        Quantity.objects.filter(article=article, start__gte=start, end__lte=end)
+        .exclude(measure=None)
+        .select_related("measure")
+    )
+    if not here:
+        return []
+    there = (
+        Quantity.objects.filter(measure__in=[q.measure_id for q in here])
+        .exclude(article=article)
+        .select_related("article")
+        .order_by("as_of", "article_id", "start")
+    )
+    result = []
+    for other in there:
+        mine = next(q for q in here if q.measure_id == other.measure_id)
+        judgement, reason = judge(
+            Figure(mine.value, mine.high, mine.qualifier, mine.as_of),
+            Figure(other.value, other.high, other.qualifier, other.as_of),
+        )
+        result.append(FigureElsewhere(mine, other, judgement, reason))
+    return result
+
+
+def span_panel(*, article: Article, start: int, end: int, reviewer) -> SpanPanel:
+    """Everything the side panel shows for the stretch [start, end) of the article."""
+    span = (
+        Span.objects.filter(article=article, start=start, end=end).select_related("claim").first()
+    )
+    verdicts = (
+        list(span.verdicts.select_related("reviewer").order_by("created_at")) if span else []
+    )
+    my_verdict = next((v for v in verdicts if v.reviewer_id == reviewer.pk), None)
+    others = [v for v in verdicts if v.reviewer_id != reviewer.pk and not v.hidden]
+    others_visible = my_verdict is not None or not settings.BLIND_REVIEW
+    sentence = (
+        article.sentences.filter(start__lte=start, end__gt=start).first() if article.text else None
+    )
+    exact = article.text[start:end]
+    context = article.text[sentence.start : sentence.end] if sentence else exact
+    claim = span.claim if span else None
+    return SpanPanel(
+        article=article,
+        start=start,
+        end=end,
+        exact=exact,
+        sentence=sentence,
+        span=span,
+        claim=claim,
+        my_verdict=my_verdict,
+        others=others if others_visible else [],
+        others_count=len(others),
+        others_visible=others_visible,
+        suggested_claims=claim_suggestions(text=exact, exclude=claim),
+        attribution=my_verdict.attributed_to if my_verdict else attribution_guess(context),
+        version=span_version(span=span),
+        figures_elsewhere=figures_elsewhere(article=article, start=start, end=end),
+    )
+
+
+def span_version(*, span: Span | None) -> str:
+    return "none" if span is None else _verdicts_version(span.verdicts.all())

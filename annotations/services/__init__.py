@@ -1,0 +1,49 @@
+"""Writes. Every change to the domain goes through one of these functions.
+
+Keyword-only, typed, named <entity>_<action>, one module per domain: `articles` (import),
+`spans`, `verdicts`, `claims`, `rulings`, `moderation` (hiding), `measures`. Each validates
+with full_clean() before saving and runs multi-row writes in one transaction; the database
+constraints are the last line behind them. Callers use `services.<name>`.
+"""
+
+from annotations.services.articles import article_figures_store, article_import, content_hash
+from annotations.services.claims import claim_create, claim_merge, claim_supersede
+from annotations.services.measures import (
+    measure_rename,
+    measure_split,
+    measures_join,
+    measures_judge,
+)
+from annotations.services.moderation import verdict_hide, verdict_unhide
+from annotations.services.rulings import claim_reopen, ruling_publish
+from annotations.services.spans import (
+    span_get_or_create,
+    span_link_claim,
+    span_move,
+    span_validate,
+)
+from annotations.services.verdicts import verdict_record, verdict_set, verdict_withdraw
+
+__all__ = [
+    "article_figures_store",
+    "article_import",
+    "claim_create",
+    "claim_merge",
+    "claim_reopen",
+    "claim_supersede",
+    "content_hash",
+    "measure_rename",
+    "measure_split",
+    "measures_join",
+    "measures_judge",
+    "ruling_publish",
+    "span_get_or_create",
+    "span_link_claim",
+    "span_move",
+    "span_validate",
+    "verdict_hide",
+    "verdict_record",
+    "verdict_set",
+    "verdict_unhide",
+    "verdict_withdraw",
+]

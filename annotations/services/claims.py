@@ -1,0 +1,79 @@
+"""Writes about claims: creating, merging, superseding."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from annotations.models import (
+    Claim,
+    Span,
+)
+from annotations.services.moderation import _as_moderator
+
+
+def claim_create(
+    *,
+    text: str,
+    created_by: AbstractBaseUser | None,
+    origin: str = "",
+    as_of: datetime.date | None = None,
+) -> Claim:
+    claim = Claim(
+        text=" ".join(text.split()),
+        origin=" ".join(origin.split()),
+        as_of=as_of,
+        created_by=created_by,
+    )
+    claim.full_clean()
+    claim._history_user = created_by
+    claim.save()
+    return claim
+
+
+@transaction.atomic
+def claim_merge(*, claims: list[Claim], into: Claim, moderator: AbstractBaseUser) -> Claim:
+    """Move every span (and so every verdict) of `claims` to `into`. The merged claims are
+    kept, resolved, with a note naming the claim they went into; all of it in history."""
+    _as_moderator(moderator)
+    others = [c for c in claims if c.pk != into.pk]
+    if not others:
+        raise ValidationError("Choose at least two claims to merge.")
+    for span in Span.objects.select_for_update().filter(claim__in=others):
+        span.claim = into
+        span._history_user = moderator
+        span._change_reason = f"claim merged into #{into.pk}"
+        span.save(update_fields=["claim"])
+    for claim in others:
+        claim.status = Claim.Status.RESOLVED
+        claim.ruling_note = f"Merged into claim #{into.pk}."
+        claim._history_user = moderator
+        claim._change_reason = f"merged into #{into.pk}"
+        claim.save()
+    into = Claim.objects.get(pk=into.pk)
+    into._history_user = moderator
+    into._change_reason = "merged " + ", ".join(f"#{c.pk}" for c in others)
+    into.save()
+    return into
+
+
+@transaction.atomic
+def claim_supersede(*, claim: Claim, by: Claim, moderator: AbstractBaseUser) -> Claim:
+    """Mark `claim` as superseded by the newer `by` (717 → 909); both stay, linked."""
+    _as_moderator(moderator)
+    if claim.pk == by.pk:
+        raise ValidationError("A claim cannot supersede itself.")
+    newer = Claim.objects.get(pk=by.pk)
+    while newer is not None:  # refuse a cycle: 909 superseded by 717 superseded by 909
+        if newer.superseded_by_id == claim.pk:
+            raise ValidationError("That claim is already superseded by this one.")
+        newer = newer.superseded_by
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    claim.superseded_by = by
+    claim._history_user = moderator
+    claim._change_reason = f"superseded by #{by.pk}"
+    claim.save()
+    return claim

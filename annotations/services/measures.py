@@ -1,0 +1,65 @@
+"""Writes about measures: judging their figures again, renaming, joining, splitting."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from annotations import selectors
+from annotations.models import (
+    Measure,
+    Quantity,
+)
+
+
+def measures_judge(*, measure_ids: list[int]) -> None:
+    """Judge each measure's figures again (rounding, update, conflict) and store it."""
+    for judged in selectors.measure_judgements(
+        measures=Measure.objects.filter(pk__in=measure_ids)
+    ):
+        Measure.objects.filter(pk=judged.measure.pk).update(
+            judgement=judged.judgement, reasons="\n".join(judged.reasons)
+        )
+
+
+def _may_edit_measures(user: AbstractBaseUser) -> None:
+    # Reviewers and moderators both fix how figures are grouped (issue: figures and time).
+    if not user.has_perm("annotations.change_measure"):
+        raise PermissionDenied("You cannot change measures.")
+
+
+@transaction.atomic
+def measure_rename(*, measure: Measure, name: str, user: AbstractBaseUser) -> Measure:
+    _may_edit_measures(user)
+    measure.name = " ".join(name.split())
+    measure.full_clean()
+    measure.save(update_fields=["name"])
+    return measure
+
+
+@transaction.atomic
+def measures_join(*, measures: list[Measure], into: Measure, user: AbstractBaseUser) -> Measure:
+    """Put every figure of `measures` into `into` and remove the emptied measures."""
+    _may_edit_measures(user)
+    others = [m.pk for m in measures if m.pk != into.pk]
+    Quantity.objects.filter(measure_id__in=others).update(measure=into)
+    Measure.objects.filter(pk__in=others).delete()
+    measures_judge(measure_ids=[into.pk])
+    return into
+
+
+@transaction.atomic
+def measure_split(*, quantities: list[Quantity], name: str, user: AbstractBaseUser) -> Measure:
+    """Move these figures out of their measures into a new one called `name`."""
+    _may_edit_measures(user)
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError("Name the new measure.")
+    key = "manual:" + name.lower()
+    measure, _ = Measure.objects.get_or_create(key=key, defaults={"name": name})
+    measure.full_clean()
+    touched = {q.measure_id for q in quantities if q.measure_id} | {measure.pk}
+    Quantity.objects.filter(pk__in=[q.pk for q in quantities]).update(measure=measure)
+    measures_judge(measure_ids=list(touched))
+    return measure

@@ -1,0 +1,85 @@
+"""Writes about spans: validating and anchoring a highlight, linking it to a claim."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from annotations.models import (
+    QUOTE_CONTEXT_LENGTH,
+    Article,
+    Claim,
+    Span,
+)
+
+
+def _quote_selector(text: str, start: int, end: int) -> dict[str, str]:
+    return {
+        "exact": text[start:end],
+        "prefix": text[max(0, start - QUOTE_CONTEXT_LENGTH) : start],
+        "suffix": text[end : end + QUOTE_CONTEXT_LENGTH],
+    }
+
+
+def span_validate(*, article: Article, start: int, end: int, exact: str) -> None:
+    """Raise ValidationError unless [start, end) is a non-empty stretch of the text
+    whose characters are exactly `exact`. Offsets count Unicode code points."""
+    length = len(article.text)
+    if not (isinstance(start, int) and isinstance(end, int)):
+        raise ValidationError("Offsets must be whole numbers.", code="offsets")
+    if start < 0 or end > length:
+        raise ValidationError(
+            f"Offsets {start}–{end} fall outside the article (0–{length}).", code="range"
+        )
+    if start >= end:
+        raise ValidationError("A span must end after it starts.", code="reversed")
+    if article.text[start:end] != exact:
+        raise ValidationError(
+            "The quoted text does not match the article at those offsets.", code="quote"
+        )
+
+
+@transaction.atomic
+def span_get_or_create(
+    *, article: Article, start: int, end: int, exact: str, created_by: AbstractBaseUser | None
+) -> Span:
+    """The span at exactly these offsets, created (with its quote selector) if new."""
+    span_validate(article=article, start=start, end=end, exact=exact)
+    span = Span.objects.filter(article=article, start=start, end=end).first()
+    if span is not None:
+        return span
+    span = Span(
+        article=article,
+        start=start,
+        end=end,
+        created_by=created_by,
+        **_quote_selector(article.text, start, end),
+    )
+    span.full_clean(validate_unique=False)
+    try:
+        # A savepoint, so that losing a race to another request leaves the outer
+        # transaction usable and we return the winner's span.
+        with transaction.atomic():
+            span.save()
+    except IntegrityError:
+        return Span.objects.get(article=article, start=start, end=end)
+    return span
+
+
+@transaction.atomic
+def span_link_claim(*, span: Span, claim: Claim | None, user: AbstractBaseUser) -> Span:
+    """Attach the span to `claim` (or detach it with None); recorded in the span history."""
+    span = Span.objects.select_for_update().get(pk=span.pk)
+    span.claim = claim
+    span._history_user = user
+    span.save(update_fields=["claim"])
+    return span
+
+
+@transaction.atomic
+def span_move(*, span: Span, claim: Claim, user: AbstractBaseUser) -> Span:
+    """Move a span to another claim (reviewers and moderators); recorded in history."""
+    if not user.has_perm("annotations.change_span"):
+        raise PermissionDenied("You cannot move highlights between claims.")
+    return span_link_claim(span=span, claim=claim, user=user)

@@ -1,0 +1,120 @@
+"""Writes about verdicts: a reviewer sets, records or withdraws their own."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from annotations.models import (
+    Article,
+    Claim,
+    Label,
+    Span,
+    Verdict,
+)
+from annotations.services.claims import claim_create
+from annotations.services.spans import span_get_or_create, span_link_claim
+
+
+@transaction.atomic
+def verdict_set(
+    *,
+    span: Span,
+    reviewer: AbstractBaseUser,
+    label: str,
+    note: str = "",
+    evidence_url: str = "",
+    attributed_to: str = "",
+) -> Verdict:
+    """Create or update `reviewer`'s verdict on `span`. Only its author ever changes it:
+    the verdict is looked up by (span, reviewer), so no other reviewer's row is reachable."""
+    note = note.strip()
+    evidence_url = evidence_url.strip()
+    attributed_to = " ".join(attributed_to.split())
+    if label not in Label.values:
+        raise ValidationError({"label": f"Unknown label {label!r}."}, code="label")
+    if label == Label.ATTRIBUTED and not attributed_to:
+        raise ValidationError(
+            {"attributed_to": "Say who the article attributes this to."}, code="required"
+        )
+    # Lock the row (where the database can) so two tabs saving at once serialise.
+    verdict = Verdict.objects.select_for_update().filter(span=span, reviewer=reviewer).first()
+    if verdict is None:
+        verdict = Verdict(span=span, reviewer=reviewer)
+    elif verdict.hidden:
+        raise PermissionDenied("A moderator has hidden this verdict; it cannot be edited.")
+    verdict.label = label
+    verdict.note = note
+    verdict.evidence_url = evidence_url
+    verdict.attributed_to = attributed_to
+    # Field validators give the friendly messages; the constraints are left to the
+    # database, which checks them on save anyway, instead of one query each here.
+    verdict.full_clean(validate_unique=False, validate_constraints=False)
+    verdict._history_user = reviewer
+    try:
+        with transaction.atomic():
+            verdict.save()
+    except IntegrityError:
+        # Two requests created the same (span, reviewer) at once and the other one won:
+        # apply this one as an update of that row instead of failing. Any other
+        # violation has no such row and is raised as it is.
+        winner = Verdict.objects.select_for_update().filter(span=span, reviewer=reviewer).first()
+        if winner is None or verdict.pk is not None:
+            raise
+        winner.label, winner.note = label, note
+        winner.evidence_url, winner.attributed_to = evidence_url, attributed_to
+        winner._history_user = reviewer
+        winner.save()
+        verdict = winner
+    return verdict
+
+
+@transaction.atomic
+def verdict_withdraw(*, verdict: Verdict, reviewer: AbstractBaseUser) -> None:
+    """Delete the reviewer's own verdict. The deletion is kept in the verdict history."""
+    if verdict.reviewer_id != reviewer.pk:
+        raise PermissionDenied("Only its author can withdraw a verdict.")
+    if verdict.hidden:
+        raise PermissionDenied("A moderator has hidden this verdict; it cannot be withdrawn.")
+    verdict._history_user = reviewer
+    verdict.delete()
+
+
+@transaction.atomic
+def verdict_record(
+    *,
+    article: Article,
+    start: int,
+    end: int,
+    exact: str,
+    reviewer: AbstractBaseUser,
+    label: str,
+    note: str = "",
+    evidence_url: str = "",
+    attributed_to: str = "",
+    claim: Claim | None = None,
+    new_claim_text: str = "",
+) -> Verdict:
+    """What saving the panel does: find or create the span, make sure it belongs to a claim
+    (the chosen one, else a new claim from the given text or the quote), set my verdict.
+    One transaction: a refused verdict leaves no new span or claim behind."""
+    span = span_get_or_create(
+        article=article, start=start, end=end, exact=exact, created_by=reviewer
+    )
+    # Lock the span so that two tabs saving at once do not both create a claim for it.
+    span = Span.objects.select_for_update().get(pk=span.pk)
+    if span.claim_id is None:
+        if claim is None:
+            # The origin is left for moderators: filled from this verdict it would show
+            # the next reviewer how the first one voted, before they vote (blind review).
+            claim = claim_create(text=new_claim_text.strip() or exact, created_by=reviewer)
+        span = span_link_claim(span=span, claim=claim, user=reviewer)
+    return verdict_set(
+        span=span,
+        reviewer=reviewer,
+        label=label,
+        note=note,
+        evidence_url=evidence_url,
+        attributed_to=attributed_to,
+    )
