@@ -4,10 +4,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Tests never read the local .env: they get their own key and the database named here.
-TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false
+# Tests never read the local .env: they get their own key and the database named here, and
+# plain http with the default login throttling whatever a local .env says (the test client
+# and the browser tests talk http to 127.0.0.1).
+TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false \
+  SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0 SECURE_PROXY_SSL_HEADER= \
+  AXES_FAILURE_LIMIT=5 AXES_COOLOFF_MINUTES=15 AXES_PROXY_COUNT=
 
-.PHONY: run test lint format check-browser setup clean bench
+.PHONY: run test lint format check-browser check-pg-client check-deploy setup clean bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +40,13 @@ check-browser:
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Browser tests need /usr/bin/chromium: sudo apt-get install chromium"; exit 1; fi; }
+
+# The production block of .env.example (its "#KEY=value" lines) must pass Django's deployment
+# checks with no warning at all; a throwaway key stands in for the real one. No network.
+check-deploy: $(VENV)/.installed
+	env $$(sed -n '/^## Production/,$$ s/^#\([A-Z_]*=.*\)$$/\1/p' .env.example) \
+	  SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
