@@ -170,10 +170,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind a proxy every request comes from the proxy's address, which would make the lockout
 # per username only; AXES_PROXY_COUNT (the number of proxies in front of the app) makes
-# axes take the client's address from X-Forwarded-For instead. Unset: REMOTE_ADDR.
-if os.environ.get("AXES_PROXY_COUNT", "").strip():
-    AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# the client's address come from X-Forwarded-For instead. 0: REMOTE_ADDR.
+AXES_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "factcheck.client_ip.client_ip"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "article_list"
 LOGOUT_REDIRECT_URL = "login"

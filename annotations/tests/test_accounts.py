@@ -154,3 +154,19 @@ def test_it_throttles_the_admin_login_too(maria):
     assert not _signed_in(client)
     # Failures at either door count together: the reviewer login is locked for her too.
     assert _sign_in(client, "maria", "maria-password").status_code == 429
+
+
+def test_it_locks_per_client_address_behind_a_proxy_when_told_how_many(alice, settings):
+    settings.AXES_PROXY_COUNT = 1
+    # The proxy at 10.9.9.9 appends the address it received from; the attacker also sends a
+    # forged entry of its own, which must not give it fresh tries.
+    proxy = "10.9.9.9"
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        attacker = Client(
+            enforce_csrf_checks=True, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.7"
+        )
+        _sign_in(attacker, "alice", "wrong-password", ip=proxy)
+    assert _sign_in(attacker, "alice", "alice-password", ip=proxy).status_code == 429
+
+    owner = Client(enforce_csrf_checks=True, HTTP_X_FORWARDED_FOR="198.51.100.4")
+    assert _sign_in(owner, "alice", "alice-password", ip=proxy).status_code == 302
