@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from annotations.text.quantities import QUALIFIERS, Reading
 from annotations.text.quantities import Quantity as Found
 
 # Equipment, most specific wording first: "armored combat vehicles" before "vehicles".
@@ -129,10 +130,6 @@ def as_of_date(
 # --- judging two figures of one measure ----------------------------------------------------
 
 CONSISTENT, UPDATE, CONFLICT, UNDATED = "consistent", "update", "conflict", "undated"
-_APPROXIMATE = {"about", "approximately", "around", "roughly", "some", "an estimated"}
-_BELOW = {"nearly", "almost"}
-_AT_LEAST = {"more than", "over", "at least"}
-_AT_MOST = {"up to", "at most", "less than", "fewer than", "under"}
 
 
 @dataclass(frozen=True)
@@ -144,6 +141,24 @@ class Figure:
     label: str = ""  # where it is from, for the one-line reason
 
 
+@dataclass(frozen=True)
+class Interval:
+    """The values a figure's wording allows; an open end excludes its bound."""
+
+    low: float
+    high: float
+    low_open: bool = False
+    high_open: bool = False
+
+    def meets(self, other: Interval) -> bool:
+        """Whether one value lies in both: whether both wordings can be true at once."""
+        # At equal bounds the open one is the stricter: (909, open) sorts after
+        # (909, closed) for the low end, and `not open` sorts it first for the high end.
+        low, low_open = max((self.low, self.low_open), (other.low, other.low_open))
+        high, high_closed = min((self.high, not self.high_open), (other.high, not other.high_open))
+        return low < high or (low == high and not low_open and high_closed)
+
+
 def _rounding(value: float) -> float:
     """Half the step a round figure implies: 40,000 → 5,000; 16,000 → 500; 909 → 0."""
     if value <= 0 or value != int(value):
@@ -152,28 +167,39 @@ def _rounding(value: float) -> float:
     return 0.0 if zeros == 0 else 10**zeros / 2
 
 
-def allowed_range(figure: Figure) -> tuple[float, float]:
-    """The values the wording allows: qualifiers widen it, and so does a round number."""
+def allowed_values(figure: Figure) -> Interval:
+    """The values a figure's wording allows (quantities.Reading says what each qualifier
+    means; an unknown or missing qualifier reads as the figure itself)."""
     low, high = figure.value, figure.high if figure.high is not None else figure.value
-    q = figure.qualifier
-    if q in _APPROXIMATE:
+    reading = QUALIFIERS.get(figure.qualifier, Reading.EXACT)
+    if reading is Reading.EXACT:
+        # A round figure stands for every value that rounds to it: 12,000 is 11,500 up to
+        # but not including 12,500, so 11,000 and 12,000 never both hold.
+        slack = _rounding(figure.value)
+        return Interval(low - slack, high + slack, high_open=slack > 0)
+    if reading is Reading.ABOUT:
         slack = max(0.05 * high, _rounding(figure.value))
-        return low - slack, high + slack
-    if q in _BELOW:
-        return low * 0.9, high
-    if q in _AT_LEAST:
-        return low, math.inf
-    if q in _AT_MOST:
-        return 0.0, high
-    slack = _rounding(figure.value)
-    return low - slack, high + slack
+        return Interval(low - slack, high + slack)
+    if reading is Reading.JUST_UNDER:
+        # "nearly 40,000" has not reached 40,000; a round figure elsewhere still may
+        # have, through its own rounding.
+        return Interval(0.9 * low, high, high_open=True)
+    if reading is Reading.AT_LEAST:
+        return Interval(low, math.inf, high_open=True)
+    if reading is Reading.MORE_THAN:
+        return Interval(low, math.inf, low_open=True, high_open=True)
+    if reading is Reading.AT_MOST:
+        return Interval(0.0, high)
+    if reading is Reading.FEWER_THAN:
+        return Interval(0.0, high, high_open=True)
+    raise AssertionError(f"no interval for {reading}")  # a Reading added without one
 
 
 def judge(a: Figure, b: Figure) -> tuple[str, str]:
-    """(judgement, one-line reason) for two figures of one measure."""
-    a_low, a_high = allowed_range(a)
-    b_low, b_high = allowed_range(b)
-    if a_low < b_high and b_low < a_high or (a_low == a_high == b_low == b_high):
+    """(judgement, one-line reason) for two figures of one measure: consistent when one
+    value satisfies both wordings, whatever the dates; otherwise a conflict on one date,
+    an update across two, undated when a date is unknown."""
+    if allowed_values(a).meets(allowed_values(b)):
         return CONSISTENT, f"{_say(a)} and {_say(b)} allow the same value"
     if a.as_of is None or b.as_of is None:
         return UNDATED, f"{_say(a)} vs {_say(b)}: a date is unknown, so not a conflict"

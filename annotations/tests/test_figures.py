@@ -10,6 +10,7 @@ from annotations import selectors
 from annotations.models import Quantity
 from annotations.rules.figures import CONFLICT, CONSISTENT, UNDATED, UPDATE, Figure, judge
 from annotations.services import article_import
+from annotations.text.quantities import QUALIFIERS, extract_quantities
 
 
 @pytest.fixture
@@ -163,3 +164,149 @@ def test_reviewers_and_moderators_split_and_join_measures(seeds, maria, alice, d
     stranger = django_user_model.objects.create_user("mallory", password="x")
     with pytest.raises(PermissionDenied):
         services.measure_split(quantities=november, name="x", user=stranger)
+
+
+# --- what each qualifier allows, as a table: the specification of judge() -------------
+
+DAY = datetime.date(2025, 2, 6)
+
+# Every qualifier the extractor knows, by the wording it reads like. A qualifier added to
+# quantities.QUALIFIERS without a line here fails test_it_knows_how_every_qualifier_reads.
+READS_LIKE = {
+    "": "",
+    "including": "",
+    "a total of": "",
+    "about": "about",
+    "approximately": "about",
+    "around": "about",
+    "roughly": "about",
+    "some": "about",
+    "an estimated": "about",
+    "nearly": "nearly",
+    "almost": "nearly",
+    "at least": "at least",
+    "no fewer than": "at least",
+    "no less than": "at least",
+    "not less than": "at least",
+    "more than": "more than",
+    "over": "more than",
+    "in excess of": "more than",
+    "upwards of": "more than",
+    "up to": "up to",
+    "as many as": "up to",
+    "at most": "up to",
+    "no more than": "up to",
+    "not more than": "up to",
+    "fewer than": "fewer than",
+    "less than": "fewer than",
+    "under": "fewer than",
+}
+
+# Two articles give the same measure on the same day, both with the number 909 (not a
+# round number, so no rounding widens it). Consistent when one true value makes both
+# wordings true, a conflict when none does. Bounds are inclusive where the words allow:
+# "at least 909" and "up to 909" both hold for 909; "more than", "fewer than" and
+# "nearly" exclude it. Each pair is checked both ways round.
+AT_THE_BOUNDARY = {
+    ("909", "909"): CONSISTENT,
+    ("909", "about 909"): CONSISTENT,
+    ("909", "nearly 909"): CONFLICT,
+    ("909", "at least 909"): CONSISTENT,  # was a conflict
+    ("909", "more than 909"): CONFLICT,
+    ("909", "up to 909"): CONSISTENT,  # was a conflict
+    ("909", "fewer than 909"): CONFLICT,
+    ("about 909", "about 909"): CONSISTENT,
+    ("about 909", "nearly 909"): CONSISTENT,
+    ("about 909", "at least 909"): CONSISTENT,
+    ("about 909", "more than 909"): CONSISTENT,
+    ("about 909", "up to 909"): CONSISTENT,
+    ("about 909", "fewer than 909"): CONSISTENT,
+    ("nearly 909", "nearly 909"): CONSISTENT,
+    ("nearly 909", "at least 909"): CONFLICT,
+    ("nearly 909", "more than 909"): CONFLICT,
+    ("nearly 909", "up to 909"): CONSISTENT,
+    ("nearly 909", "fewer than 909"): CONSISTENT,
+    ("at least 909", "at least 909"): CONSISTENT,
+    ("at least 909", "more than 909"): CONSISTENT,
+    ("at least 909", "up to 909"): CONSISTENT,  # was a conflict
+    ("at least 909", "fewer than 909"): CONFLICT,
+    ("more than 909", "more than 909"): CONSISTENT,
+    ("more than 909", "up to 909"): CONFLICT,
+    ("more than 909", "fewer than 909"): CONFLICT,
+    ("up to 909", "up to 909"): CONSISTENT,
+    ("up to 909", "fewer than 909"): CONSISTENT,
+    ("fewer than 909", "fewer than 909"): CONSISTENT,
+}
+
+# Each wording against a bare figure just inside and just outside what it allows.
+EDGES = [
+    ("at least 909", "908", CONFLICT),
+    ("at least 909", "911", CONSISTENT),
+    ("more than 909", "911", CONSISTENT),
+    ("up to 909", "908", CONSISTENT),
+    ("up to 909", "911", CONFLICT),
+    ("fewer than 909", "908", CONSISTENT),
+    ("nearly 909", "908", CONSISTENT),
+    ("nearly 909", "819", CONSISTENT),  # a bit under: down to 90 % (818.1)
+    ("nearly 909", "818", CONFLICT),
+    ("about 909", "864", CONSISTENT),  # 5 % either side: 863.55 to 954.45
+    ("about 909", "863", CONFLICT),
+    ("about 909", "954", CONSISTENT),
+    ("about 909", "955", CONFLICT),
+    # A round figure stands for what rounds to it: 12,000 for 11,500 up to 12,499.
+    ("12,000", "11,499", CONFLICT),
+    ("12,000", "11,501", CONSISTENT),
+    ("12,000", "12,499", CONSISTENT),
+    ("12,000", "12,501", CONFLICT),
+    ("11,000", "12,000", CONFLICT),
+    ("about 16,100", "16,000", CONSISTENT),
+    ("nearly 40,000", "approximately 39,900", CONSISTENT),
+    ("nearly 40,000", "40,000", CONSISTENT),  # the bare 40,000 may be rounded up
+    ("more than 16,000", "16,000", CONSISTENT),  # likewise
+    ("more than 16,000", "at most 16,000", CONFLICT),
+    ("at least 16,000", "at most 16,000", CONSISTENT),
+    # A range allows its ends (11 and 13 are not round, so nothing widens them).
+    ("11-13", "at least 13", CONSISTENT),
+    ("11-13", "more than 13", CONFLICT),
+    ("11-13", "fewer than 11", CONFLICT),
+    ("11-13", "up to 11", CONSISTENT),
+    ("between 11 and 13", "12", CONSISTENT),
+]
+
+
+def _figure(words: str, as_of: datetime.date | None = DAY) -> Figure:
+    [found] = extract_quantities(f"{words} soldiers")
+    return Figure(found.value, found.high, found.qualifier, as_of)
+
+
+def _every_pair():
+    for a in READS_LIKE:
+        for b in READS_LIKE:
+            pair = (f"{READS_LIKE[a]} 909".strip(), f"{READS_LIKE[b]} 909".strip())
+            expected = AT_THE_BOUNDARY.get(pair) or AT_THE_BOUNDARY[pair[::-1]]
+            yield pytest.param(f"{a} 909".strip(), f"{b} 909".strip(), expected, id=f"{a}|{b}")
+
+
+def test_it_knows_how_every_qualifier_reads():
+    assert set(READS_LIKE) - {""} == set(QUALIFIERS)
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), list(_every_pair()))
+def test_it_judges_every_qualifier_pair_at_the_boundary(a, b, expected):
+    assert _figure(a).qualifier == a.removesuffix("909").strip()
+    assert judge(_figure(a), _figure(b))[0] == expected
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), EDGES)
+def test_it_includes_each_bound_only_where_the_words_allow(a, b, expected):
+    assert judge(_figure(a), _figure(b))[0] == expected
+    assert judge(_figure(b), _figure(a))[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [pair for pair, judged in AT_THE_BOUNDARY.items() if judged == CONFLICT]
+)
+def test_it_calls_what_cannot_both_hold_an_update_across_dates_and_undated_without_one(a, b):
+    earlier = datetime.date(2024, 11, 6)
+    assert judge(_figure(a, earlier), _figure(b))[0] == UPDATE
+    assert judge(_figure(a, None), _figure(b))[0] == UNDATED

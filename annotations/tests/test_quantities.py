@@ -28,6 +28,22 @@ def test_it_reads_value_qualifier_and_what_is_counted(text, expected):
     assert _values(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [
+        ("no more than 900 soldiers", "no more than"),
+        ("not more than 900 soldiers", "not more than"),
+        ("no fewer than 900 soldiers", "no fewer than"),
+        ("no less than 900 soldiers", "no less than"),
+        ("in excess of 900 soldiers", "in excess of"),
+        ("as many as 900 soldiers", "as many as"),
+    ],
+)
+def test_it_reads_a_negated_qualifier_whole_not_as_its_opposite(text, qualifier):
+    [found] = extract_quantities(text)
+    assert found.qualifier == qualifier
+
+
 def test_it_reads_written_out_numbers():
     assert _values("one airplane, three helicopters and twelve thousand troops") == [
         (1, None, "", "airplane"),

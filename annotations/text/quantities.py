@@ -9,32 +9,58 @@ Pure functions over text; offsets are code points of the text given.
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
 
 from text_to_num import text2num
 
-QUALIFIERS = [
-    "more than",
-    "fewer than",
-    "less than",
-    "at least",
-    "at most",
-    "up to",
-    "as many as",
-    "nearly",
-    "almost",
-    "approximately",
-    "about",
-    "around",
-    "roughly",
-    "some",
-    "over",
-    "under",
-    "including",
-    "a total of",
-    "an estimated",
-]
+
+class Reading(enum.Enum):
+    """What a qualifier lets the true value x be, for a stated n — the one place the
+    words get their meaning; rules/figures.py turns each reading into an interval.
+    Bounds are inclusive wherever the words allow it."""
+
+    EXACT = "x = n, give or take the rounding a round n implies"
+    ABOUT = "x within 5 % of n or the rounding n implies, either side, ends included"
+    JUST_UNDER = "a bit under n: 0.9·n ≤ x < n"
+    AT_LEAST = "x ≥ n"
+    MORE_THAN = "x > n"
+    AT_MOST = "x ≤ n"
+    FEWER_THAN = "x < n"
+
+
+# Negated forms come with their plain ones: "no more than 900" caps at 900 where a bare
+# "more than" match would read the opposite.
+QUALIFIERS: dict[str, Reading] = {
+    "more than": Reading.MORE_THAN,
+    "over": Reading.MORE_THAN,
+    "in excess of": Reading.MORE_THAN,
+    "upwards of": Reading.MORE_THAN,
+    "at least": Reading.AT_LEAST,
+    "no fewer than": Reading.AT_LEAST,
+    "no less than": Reading.AT_LEAST,
+    "not less than": Reading.AT_LEAST,
+    "up to": Reading.AT_MOST,
+    "as many as": Reading.AT_MOST,  # stresses how high it is, and that it goes no higher
+    "at most": Reading.AT_MOST,
+    "no more than": Reading.AT_MOST,
+    "not more than": Reading.AT_MOST,
+    "fewer than": Reading.FEWER_THAN,
+    "less than": Reading.FEWER_THAN,
+    "under": Reading.FEWER_THAN,
+    "nearly": Reading.JUST_UNDER,
+    "almost": Reading.JUST_UNDER,
+    "approximately": Reading.ABOUT,
+    "about": Reading.ABOUT,
+    "around": Reading.ABOUT,
+    "roughly": Reading.ABOUT,
+    "some": Reading.ABOUT,
+    "an estimated": Reading.ABOUT,
+    # A list item or a sum states the figure itself.
+    "including": Reading.EXACT,
+    "a total of": Reading.EXACT,
+}
 _NUMBER_WORDS = (  # noqa: SIM905 (a sentence of words reads better than 31 lines)
     "zero one two three four five six seven eight nine ten eleven twelve thirteen "
     "fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty "
