@@ -16,8 +16,24 @@ from pathlib import Path
 
 from django.conf import settings
 
+from annotations.models import Article
+
 _DATE_MARKER = re.compile(r"^\s*date (\d{4}-\d{2}-\d{2})\s+")
 SIDECAR_FIELDS = {"title", "outlet", "url", "byline", "published", "notes"}
+TITLE_MAX = Article._meta.get_field("title").max_length
+ELLIPSIS = "\u2026"
+
+# C0 controls other than tab and line breaks, DEL and the C1 controls: no article prose
+# holds them, and a browser shows them as nothing, so what a reviewer reads would not be
+# what is stored and quoted.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Bidirectional embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI)
+# are refused, not stripped: an RLO shows "captured 1,500" as "captured 005,1", so the
+# text on screen is not the text stored; and stripping would store a text no outlet
+# published, with nobody told what the overrides did. Refusing names the character, so
+# whoever imports looks at the source and decides. The plain marks LRM, RLM and ALM only
+# nudge punctuation in right-to-left names and stay allowed.
+_BIDI_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
 class ArticleFileError(ValueError):
@@ -34,6 +50,8 @@ class ParsedArticle:
     url: str = ""
     byline: str = ""
     notes: dict = field(default_factory=dict)
+    # What was changed on the way in, for the import to report next to the file's name.
+    warnings: list[str] = field(default_factory=list)
 
     def import_kwargs(self) -> dict:
         return {
@@ -82,8 +100,7 @@ def parse_article_text(
     decoded: str, *, source_name: str, sidecar: dict | None = None
 ) -> ParsedArticle:
     text = decoded.replace("\r\n", "\n").replace("\r", "\n")
-    if _has_control_characters(text):
-        raise ArticleFileError(f"{source_name}: contains control characters; not plain text")
+    _refuse_unreadable_characters(text, source_name)
     published = None
     marker = _DATE_MARKER.match(text)
     if marker:
@@ -105,8 +122,25 @@ def parse_article_text(
         elif key == "notes":
             article.notes = value
         else:
+            sidecar_name = Path(source_name).with_suffix(".json").name
+            _refuse_unreadable_characters(str(value), f"{sidecar_name} ({key})")
             setattr(article, key, " ".join(str(value).split()))
+    if len(article.title) > TITLE_MAX:
+        article.title = _shorten(article.title, TITLE_MAX)
+        article.warnings.append(f"title shortened to {TITLE_MAX} characters")
     return article
+
+
+def _shorten(title: str, limit: int) -> str:
+    """The title cut to `limit` characters at a word boundary, an ellipsis showing the cut;
+    inside a word only when the last space is in the first half (a run-on word or URL),
+    rather than lose most of the title."""
+    cut = title[: limit - len(ELLIPSIS)]
+    if not title[len(cut)].isspace():
+        space = cut.rfind(" ")
+        if space > limit // 2:
+            cut = cut[:space]
+    return cut.rstrip(" ,;:-\u2013\u2014") + ELLIPSIS
 
 
 def _read_sidecar(path: Path) -> dict:
@@ -130,5 +164,22 @@ def _parse_date(value: str, source_name: str) -> datetime.date:
         raise ArticleFileError(f"{source_name}: {value!r} is not a YYYY-MM-DD date") from None
 
 
-def _has_control_characters(text: str) -> bool:
-    return any(ord(ch) < 32 and ch not in "\n\t" for ch in text)
+def _refuse_unreadable_characters(text: str, source_name: str) -> None:
+    """Refuse the text at its first control or bidirectional control character, naming
+    the character's code point and where it is (line and column count from 1)."""
+    found = [
+        (match.start(), kind)
+        for pattern, kind in [
+            (_CONTROL, "control character"),
+            (_BIDI_CONTROL, "bidirectional control character"),
+        ]
+        if (match := pattern.search(text))
+    ]
+    if found:
+        at, kind = min(found)
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        raise ArticleFileError(
+            f"{source_name}: {kind} U+{ord(text[at]):04X} at line {line}, column {column}; "
+            "not plain text"
+        )

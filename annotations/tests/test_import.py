@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from annotations.importing import ArticleFileError, parse_article_text
 from annotations.models import Article, Sentence
 
 
@@ -54,7 +55,15 @@ BAD_FILES = {
     "blank.txt": (b"  \n\n \n", "empty file"),
     "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
     "latin1.txt": ("Caf\u00e9 news\n\nIt happened.".encode("latin-1"), "not UTF-8"),
-    "control.txt": (b"Headline\n\nBell \x07 ringing.", "control characters"),
+    "control.txt": (b"Headline\n\nBell \x07 ringing.", "control character U+0007"),
+    "delete.txt": (b"Headline\n\nRubbed\x7f out.", "control character U+007F"),
+    "c1.txt": ("Headline\n\nA \u0085 next line.".encode(), "control character U+0085"),
+    "csi.txt": ("Headline\n\n\u009b31m red.".encode(), "control character U+009B"),
+    "override.txt": (
+        "Headline\n\nThe army captured \u202e1,500\u202c soldiers.".encode(),
+        "bidirectional control character U+202E",
+    ),
+    "isolate.txt": ("Headline\n\nSaid \u2067x\u2069.".encode(), "bidirectional control"),
     "huge.txt": (b"Headline\n\n" + b"word " * 200_001, "over the 1,000,000-byte limit"),
     "baddate.txt": (b"date 2025-13-45 Headline\n\nBody.", "not a YYYY-MM-DD date"),
 }
@@ -90,3 +99,66 @@ def test_good_files_beside_a_bad_one_are_still_imported(db, tmp_path):
 def test_a_missing_path_is_an_error(db, tmp_path):
     _, _, error = _import(tmp_path / "nope")
     assert error is not None and "no such file" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("Headline\n\nBell \x07 ringing.", "U+0007 at line 3, column 6"),
+        ("Headline\r\n\r\nBell \x07 ringing.", "U+0007 at line 3, column 6"),
+        ("Headline\r\rSaid \u202ex", "U+202E at line 3, column 6"),
+        ("Head\u009fline \x07", "U+009F at line 1, column 5"),  # the first one is named
+    ],
+)
+def test_it_names_the_code_point_and_where_it_is(text, where):
+    with pytest.raises(ArticleFileError) as refused:
+        parse_article_text(text, source_name="a.txt")
+    assert str(refused.value).startswith("a.txt: ") and where in str(refused.value)
+
+
+def test_it_accepts_tabs_and_the_plain_direction_marks():
+    # LRM/RLM/ALM only place punctuation around right-to-left names; they reorder nothing.
+    text = "Headline\n\nThe minister\t\u05d3\u05df\u200f, \u200eand \u061c others."
+    assert parse_article_text(text, source_name="a.txt").text == text
+
+
+def test_it_refuses_a_bidi_override_in_a_sidecar_field(db, tmp_path):
+    (tmp_path / "a.txt").write_text("Headline\n\nBody.")
+    (tmp_path / "a.json").write_text('{"outlet": "The \\u202eDaily"}')
+    _, err, error = _import(tmp_path)
+    assert error is not None
+    assert "a.json (outlet): bidirectional control character U+202E at line 1, column 5" in err
+    assert not Article.objects.exists()
+
+
+def test_it_shortens_a_long_title_at_a_word_and_says_so(db, tmp_path):
+    headline = " ".join(["Casualties"] * 60)  # 659 characters
+    (tmp_path / "long.txt").write_text(f"{headline}\n\nBody.")
+    out, _, error = _import(tmp_path)
+    assert error is None
+    assert "[1/1] long.txt: title shortened to 500 characters" in out
+    article = Article.objects.get()
+    assert len(article.title) <= 500 and article.title.endswith("Casualties\u2026")
+    assert article.text.startswith(headline), "the text keeps the whole headline"
+
+
+def test_it_keeps_a_title_of_exactly_500_characters(db, tmp_path):
+    headline = "x" * 500
+    (tmp_path / "full.txt").write_text(f"{headline}\n\nBody.")
+    out, _, _ = _import(tmp_path)
+    assert "shortened" not in out and Article.objects.get().title == headline
+
+
+@pytest.mark.parametrize(
+    ("title", "shortened"),
+    [
+        ("word " * 100 + "end", ("word " * 100).rstrip() + "\u2026"),  # the 100th word just fits
+        ("abcde " * 100, ("abcde " * 83).rstrip() + "\u2026"),  # back out of the 84th
+        ("y" * 600, "y" * 499 + "\u2026"),  # no word to cut at
+        ("Kursk: " + "z" * 600, "Kursk: " + "z" * 492 + "\u2026"),  # a space too early
+    ],
+)
+def test_it_cuts_a_title_at_the_last_word_that_fits(title, shortened):
+    parsed = parse_article_text(f"{title}\n\nBody.", source_name="a.txt")
+    assert parsed.title == shortened and len(parsed.title) <= 500
+    assert parsed.warnings == ["title shortened to 500 characters"]

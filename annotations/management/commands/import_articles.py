@@ -40,6 +40,8 @@ class Command(BaseCommand):
             else:
                 counts["unchanged"] += 1
                 self.stdout.write(f"{prefix} already imported")
+            for warning in parsed.warnings:
+                self.stdout.write(self.style.WARNING(f"{prefix} {warning}"))
         self.stdout.write(
             f"{counts['imported']} imported, {counts['unchanged']} already there, "
             f"{refused} refused"
