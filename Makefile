@@ -9,7 +9,7 @@ PORT ?= 8000
 # and the browser tests talk http to 127.0.0.1).
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false \
   SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0 SECURE_PROXY_SSL_HEADER= \
-  AXES_FAILURE_LIMIT=5 AXES_COOLOFF_MINUTES=15 AXES_PROXY_COUNT=
+  AXES_FAILURE_LIMIT=5 AXES_COOLOFF_MINUTES=15 TRUSTED_PROXY_COUNT=
 
 .PHONY: run test lint format check-browser check-pg-client check-deploy setup clean bench
 

@@ -7,10 +7,10 @@ from django.http import HttpRequest
 
 
 def client_ip(request: HttpRequest) -> str:
-    """REMOTE_ADDR, or behind AXES_PROXY_COUNT proxies that each append the address they
+    """REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies that each append the address they
     received from to X-Forwarded-For, the entry that many places from its right: entries
     further left were sent by the client and could be forged to dodge the lockout."""
-    count = settings.AXES_PROXY_COUNT
+    count = settings.TRUSTED_PROXY_COUNT
     if count:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
         forwarded = [address.strip() for address in forwarded if address.strip()]

@@ -129,17 +129,16 @@ if DATABASE_URL:
 else:
     VAR_DIR.mkdir(exist_ok=True)
     DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "db.sqlite3",
-            "OPTIONS": {
-                # WAL lets readers continue while one writer writes; IMMEDIATE takes the
-                # write lock at BEGIN so two writers queue instead of failing mid-transaction.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
-        }
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "db.sqlite3"}
+    }
+# Also for a sqlite:/// DATABASE_URL (another file, e.g. a restored backup).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers continue while one writer writes; IMMEDIATE takes the
+        # write lock at BEGIN so two writers queue instead of failing mid-transaction.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
     }
 if os.environ.get("DATABASE_TEST_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DATABASE_TEST_NAME"]}
@@ -169,9 +168,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind a proxy every request comes from the proxy's address, which would make the lockout
-# per username only; AXES_PROXY_COUNT (the number of proxies in front of the app) makes
+# per username only; TRUSTED_PROXY_COUNT (the number of proxies in front of the app) makes
 # the client's address come from X-Forwarded-For instead. 0: REMOTE_ADDR.
-AXES_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "factcheck.client_ip.client_ip"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "article_list"

@@ -157,7 +157,7 @@ def test_it_throttles_the_admin_login_too(maria):
 
 
 def test_it_locks_per_client_address_behind_a_proxy_when_told_how_many(alice, settings):
-    settings.AXES_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     # The proxy at 10.9.9.9 appends the address it received from; the attacker also sends a
     # forged entry of its own, which must not give it fresh tries.
     proxy = "10.9.9.9"

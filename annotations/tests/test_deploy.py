@@ -13,7 +13,7 @@ from django.conf import settings
 ENV_EXAMPLE = settings.BASE_DIR / ".env.example"
 PRODUCTION_MARKER = "## Production"
 # Settings the examples set; the test's own environment must not leak into them.
-OWN_PREFIXES = ("SECURE_", "AXES_", "DATABASE_", "ALLOWED_HOSTS", "CSRF_", "DEBUG")
+OWN_PREFIXES = ("SECURE_", "AXES_", "TRUSTED_", "DATABASE_", "ALLOWED_HOSTS", "CSRF_", "DEBUG")
 
 
 def _example_blocks() -> tuple[dict[str, str], dict[str, str]]:
