@@ -48,6 +48,16 @@ check-deploy: $(VENV)/.installed
 	  SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
+# On PostgreSQL, backup and restore (and their tests) run pg_dump and pg_restore: install
+# Debian's client tools when they are missing (root only), as for Chromium above.
+check-pg-client:
+	@case "$${DATABASE_URL:-}" in postgres*) \
+	  command -v pg_dump >/dev/null && command -v pg_restore >/dev/null || { \
+	    if [ "$$(id -u)" = 0 ]; then \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/dev/null; \
+	    else echo "PostgreSQL tests need pg_dump and pg_restore: sudo apt-get install postgresql-client"; exit 1; fi; } ;; \
+	esac
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -56,7 +66,7 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: $(VENV)/.installed check-browser lint
+test: $(VENV)/.installed check-browser check-pg-client lint
 	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # p50/p95 and query counts of the main pages at a given size (see bench/benchmark.py).
