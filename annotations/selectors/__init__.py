@@ -33,7 +33,11 @@ from annotations.selectors.measures import (
     claims_with_conflicting_figures,
     measure_judgements,
 )
-from annotations.selectors.moderation import claims_needing_attention, moderation_overview
+from annotations.selectors.moderation import (
+    claim_tally,
+    claims_needing_attention,
+    moderation_overview,
+)
 from annotations.selectors.panel import SpanPanel, span_panel, span_version
 from annotations.selectors.suggestions import Suggestion, claim_suggestions, figures
 
@@ -56,6 +60,7 @@ __all__ = [
     "claim_figures",
     "claim_page",
     "claim_suggestions",
+    "claim_tally",
     "claims_annotated",
     "claims_needing_attention",
     "claims_with_conflicting_figures",

@@ -17,8 +17,10 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Exists,
     F,
     Max,
+    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -35,19 +37,39 @@ from annotations.selectors.measures import claim_figures, measure_judgements
 VISIBLE = Q(spans__verdicts__hidden=False)
 
 
+def _counted() -> Q:
+    """The verdicts the consensus rule counts (annotations.rules.consensus.latest_labels):
+    visible, and no visible verdict of the same reviewer on the same claim is newer
+    (updated_at, then id), so each reviewer counts once, with their latest label."""
+    verdict = "spans__verdicts__"
+    newer = Verdict.objects.filter(
+        span__claim_id=OuterRef("pk"),
+        reviewer_id=OuterRef(f"{verdict}reviewer_id"),
+        hidden=False,
+    ).filter(
+        Q(updated_at__gt=OuterRef(f"{verdict}updated_at"))
+        | Q(updated_at=OuterRef(f"{verdict}updated_at"), id__gt=OuterRef(f"{verdict}id"))
+    )
+    return VISIBLE & ~Exists(newer)
+
+
 def claims_annotated(claims: QuerySet[Claim] | None = None) -> QuerySet[Claim]:
     """Claims with every countable aggregate, from one GROUP BY query:
 
     appearances, article_count, reviewer_count, verdict_count, evidenced,
-    n_<label> (visible verdicts with the label), r_<label> (distinct reviewers holding it),
+    n_<label> (visible verdicts with the label), r_<label> (reviewers counting with it:
+    each reviewer once, with their latest visible label, so they sum to reviewer_count),
     last_verdict_at, consensus (a label, "contested" or "insufficient"), is_ruled.
-    Hidden verdicts count nowhere."""
+    Hidden verdicts count nowhere. The rule is annotations.rules.consensus."""
     claims = Claim.objects.all() if claims is None else claims
+    counted = _counted()
     per_label = {}
     for label in Label.values:
-        holds = VISIBLE & Q(spans__verdicts__label=label)
-        per_label[f"n_{label}"] = Count("spans__verdicts", filter=holds)
-        per_label[f"r_{label}"] = Count("spans__verdicts__reviewer", filter=holds, distinct=True)
+        holds = Q(spans__verdicts__label=label)
+        per_label[f"n_{label}"] = Count("spans__verdicts", filter=VISIBLE & holds)
+        per_label[f"r_{label}"] = Count(
+            "spans__verdicts__reviewer", filter=counted & holds, distinct=True
+        )
     claims = claims.annotate(
         appearances=Count("spans", distinct=True),
         article_count=Count("spans__article", distinct=True),

@@ -17,7 +17,7 @@ from django.db.models import (
 
 from annotations.models import Article, Claim, Label, Sentence, Span, Verdict
 from annotations.rules.agreement import alpha_nominal
-from annotations.rules.consensus import consensus
+from annotations.rules.consensus import Tally, VerdictFact, tally
 from annotations.selectors.claims import claims_annotated
 
 
@@ -34,8 +34,8 @@ class ReviewerActivity:
     verdicts: int
     hidden: int
     last_active: datetime.datetime | None
-    with_consensus: int  # verdicts on appearances that have a consensus label
-    agreeing: int  # ... of which agree with it
+    with_consensus: int  # claims they count on that have a consensus label
+    agreeing: int  # ... of which they count with that label
 
     @property
     def agreement(self) -> float | None:
@@ -52,8 +52,9 @@ class Overview:
 
 def moderation_overview() -> Overview:
     """Totals, agreement overall and per label (each label against the rest), and each
-    reviewer's activity and agreement with the consensus of the appearances they tagged.
-    Counts are GROUP BY queries; alpha needs the verdict matrix, read once."""
+    reviewer's activity and agreement with the consensus of the claims they tagged (the
+    consensus rule: each reviewer once per claim, with their latest visible label).
+    Counts are GROUP BY queries; alpha and the consensus need the verdicts, read once."""
 
     totals = {
         "articles": Article.objects.count(),
@@ -65,15 +66,15 @@ def moderation_overview() -> Overview:
         "hidden verdicts": Verdict.objects.filter(hidden=True).count(),
     }
     matrix: dict[int, dict[int, str]] = defaultdict(dict)
-    for span_id, reviewer_id, label in Verdict.objects.filter(hidden=False).values_list(
-        "span_id", "reviewer_id", "label"
-    ):
+    # Per claim (a span not linked to any claim stands alone), for the consensus rule.
+    facts: dict[tuple[str, int], list[VerdictFact]] = defaultdict(list)
+    for span_id, claim_id, reviewer_id, label, updated_at, verdict_id in Verdict.objects.filter(
+        hidden=False
+    ).values_list("span_id", "span__claim_id", "reviewer_id", "label", "updated_at", "id"):
         matrix[reviewer_id][span_id] = label
-    per_span: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in matrix.values():
-        for span_id, label in row.items():
-            per_span[span_id][label] += 1
-    span_consensus = {span_id: consensus(counts) for span_id, counts in per_span.items()}
+        unit = ("claim", claim_id) if claim_id is not None else ("span", span_id)
+        facts[unit].append(VerdictFact(reviewer_id, label, updated_at, verdict_id))
+    tallies = [tally(verdicts) for verdicts in facts.values()]
 
     def binary(label: str) -> dict[int, dict[int, str]]:
         # Relabel "label" vs "other", reusing two of the nominal codes.
@@ -98,8 +99,11 @@ def moderation_overview() -> Overview:
     )
     reviewers = []
     for user in users:
-        mine = matrix.get(user.pk, {})
-        decided = {s: lab for s, lab in mine.items() if span_consensus.get(s) in Label.values}
+        decided = [
+            (t.labels[user.pk], t.consensus)
+            for t in tallies
+            if user.pk in t.labels and t.consensus in Label.values
+        ]
         reviewers.append(
             ReviewerActivity(
                 username=user.get_username(),
@@ -107,7 +111,7 @@ def moderation_overview() -> Overview:
                 hidden=user.hidden_count,
                 last_active=user.last_active,
                 with_consensus=len(decided),
-                agreeing=sum(1 for s, lab in decided.items() if span_consensus[s] == lab),
+                agreeing=sum(1 for mine, agreed in decided if mine == agreed),
             )
         )
     return Overview(
@@ -117,4 +121,15 @@ def moderation_overview() -> Overview:
             label: alpha_nominal(binary(label)) if matrix else None for label in Label.values
         },
         reviewers=reviewers,
+    )
+
+
+def claim_tally(*, claim_id: int) -> Tally:
+    """The claim under the consensus rule, with the evidence behind each label: what a
+    ruling is judged on (annotations.rules.rulings). One query."""
+    return tally(
+        VerdictFact(reviewer, label, updated_at, verdict_id, hidden, bool(evidence))
+        for reviewer, label, updated_at, verdict_id, hidden, evidence in Verdict.objects.filter(
+            span__claim_id=claim_id
+        ).values_list("reviewer_id", "label", "updated_at", "id", "hidden", "evidence_url")
     )

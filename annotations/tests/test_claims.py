@@ -24,7 +24,8 @@ def test_the_909_claim_aggregates_exactly_across_four_articles(claim_909):
     claim = aggregate.claim
     assert (claim.appearances, claim.article_count, claim.reviewer_count) == (4, 4, 3)
     assert aggregate.counts == {"verified": 1, "disputed": 2, "attributed": 9}
-    assert aggregate.reviewer_counts == {"verified": 1, "disputed": 1, "attributed": 3}
+    # Each reviewer counts once, with their latest label: all three ended on "attributed".
+    assert aggregate.reviewer_counts == {"verified": 0, "disputed": 0, "attributed": 3}
     assert claim.verdict_count == 12 and claim.evidenced == 3
     # Three of three reviewers hold "attributed": at least two thirds of at least two.
     assert claim.consensus == "attributed" and not claim.is_contested
