@@ -1,9 +1,12 @@
-"""The two roles of DESIGN.md as Django groups, with the permissions their work needs."""
+"""Who may do what: the two roles of DESIGN.md as Django groups, the permissions their
+work needs, and the small predicates every admin class and view asks instead of deciding
+again. Superusers run the site; moderators moderate and look after reviewer accounts;
+reviewers review."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 REVIEWERS = "Reviewers"
 MODERATORS = "Moderators"
@@ -28,9 +31,13 @@ REVIEWER_PERMISSIONS = [
     "view_quantity",
     "change_quantity",
 ]
-# Moderators work in the admin: everything on the domain, plus reviewer accounts.
+# Moderators work in the admin on the whole domain, but delete nothing in it: verdicts
+# are hidden, claims merged, measures joined, articles and sentences are frozen at import,
+# and spans carry verdicts. History is never deleted either.
 MODERATOR_APP_LABELS = ["annotations"]
-MODERATOR_AUTH_PERMISSIONS = ["view_user", "add_user", "change_user", "view_group"]
+# Reviewer accounts only; the account admin narrows these to what may_manage_account
+# allows. No group or permission access: nothing a moderator does raises a privilege.
+MODERATOR_AUTH_PERMISSIONS = ["view_user", "add_user", "change_user"]
 
 
 def groups_ensure() -> tuple[Group, Group]:
@@ -45,12 +52,62 @@ def groups_ensure() -> tuple[Group, Group]:
         Permission.objects.filter(
             Q(content_type__app_label__in=MODERATOR_APP_LABELS)
             | Q(content_type__app_label="auth", codename__in=MODERATOR_AUTH_PERMISSIONS)
-        )
+        ).exclude(codename__startswith="delete_")
     )
     return reviewers, moderators
 
 
+def make_reviewer(user) -> None:
+    reviewers, _ = groups_ensure()
+    user.groups.add(reviewers)
+
+
+def _in_moderators(user) -> bool:
+    return user.groups.filter(name=MODERATORS).exists()
+
+
 def is_moderator(user) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or user.groups.filter(name=MODERATORS).exists()
+    return user.is_authenticated and (user.is_superuser or _in_moderators(user))
+
+
+def is_reviewer_account(user) -> bool:
+    """A plain reviewer: no staff flag, no superuser, not a moderator."""
+    return not user.is_staff and not user.is_superuser and not _in_moderators(user)
+
+
+def reviewer_accounts(users: QuerySet) -> QuerySet:
+    """The accounts of `users` that is_reviewer_account accepts, as one query."""
+    return users.filter(is_staff=False, is_superuser=False).exclude(groups__name=MODERATORS)
+
+
+def may_change_privileges(actor) -> bool:
+    """Staff and superuser flags, groups, permissions and passwords set directly: only a
+    superuser, so that no moderator can raise anyone's privileges, her own included."""
+    return actor.is_active and actor.is_superuser
+
+
+def may_manage_account(actor, target) -> bool:
+    """Create, (de)activate and send a password-reset e-mail. A moderator may do it for
+    reviewers only: never for herself, another moderator or a superuser."""
+    if may_change_privileges(actor):
+        return True
+    return (
+        actor.is_active
+        and is_moderator(actor)
+        and actor.pk != target.pk
+        and is_reviewer_account(target)
     )
+
+
+def may_delete_in_admin(actor, obj=None) -> bool:
+    """Nothing of the fact-checking domain is deleted through the admin, by anyone: a
+    verdict is hidden, a claim merged or superseded, a measure joined, an article frozen
+    once imported (a new text is a new revision), and history is what makes every change
+    recoverable."""
+    return False
+
+
+def may_revert_history(actor) -> bool:
+    """No history revert anywhere: verdicts are their reviewers', and a ruling, merge or
+    hide is undone by the action that does the opposite, which lands in history too."""
+    return False

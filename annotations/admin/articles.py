@@ -1,0 +1,76 @@
+"""Articles, their sentences and the highlighted spans in the moderation admin. All three
+come from import and highlighting, which validate: the admin reads them, fixes an
+article's title or outlet, and moves a span to another claim through the service."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count
+
+from annotations import services
+from annotations.admin.base import HistoryAdmin, ModerationAdmin
+from annotations.models import Article, Claim, Sentence, Span
+
+
+@admin.register(Article)
+class ArticleAdmin(ModerationAdmin):
+    list_display = ["title", "outlet", "published", "byline", "sentence_count", "imported_at"]
+    list_filter = ["published", "outlet"]
+    search_fields = ["title", "outlet", "byline"]
+    # Text, hash and offsets are fixed at import (a changed text is a new revision), and
+    # so is the date: the figures' as-of dates were taken from it.
+    readonly_fields = ["text", "published", "content_hash", "source_name", "imported_at"]
+    date_hierarchy = "published"
+
+    def has_add_permission(self, request) -> bool:
+        # Articles come in through import_articles, which splits sentences and hashes.
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_sentences=Count("sentences"))
+
+    @admin.display(ordering="_sentences", description="sentences")
+    def sentence_count(self, obj: Article) -> int:
+        return obj._sentences
+
+
+@admin.register(Sentence)
+class SentenceAdmin(ModerationAdmin):
+    list_display = ["article", "index", "paragraph", "start", "end", "check_worthy"]
+    list_filter = ["check_worthy"]
+    list_select_related = ["article"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # computed once at import
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # offsets into a frozen text
+
+
+@admin.register(Span)
+class SpanAdmin(HistoryAdmin):
+    list_display = ["exact_short", "article", "start", "end", "claim", "created_by", "created_at"]
+    list_select_related = ["article", "claim", "created_by"]
+    search_fields = ["exact"]
+    raw_id_fields = ["claim"]
+    readonly_fields = ["article", "start", "end", "exact", "prefix", "suffix", "created_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # spans are made by highlighting, which checks offsets and quote
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "claim":
+            # Not ClaimAdmin's ordering: it names annotations this queryset lacks (a
+            # FieldError on every change and history page).
+            kwargs["queryset"] = Claim.objects.all()
+            # Moved to another claim, not detached: its verdicts stay counted somewhere.
+            kwargs["required"] = True
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # Only the claim is editable; the service records who moved it.
+        services.span_move(span=obj, claim=obj.claim, user=request.user)
+
+    @admin.display(description="quote")
+    def exact_short(self, obj: Span) -> str:
+        return obj.exact[:80]
