@@ -157,7 +157,7 @@ class Span(models.Model):
     prefix = models.CharField(max_length=QUOTE_CONTEXT_LENGTH * 2, blank=True)
     suffix = models.CharField(max_length=QUOTE_CONTEXT_LENGTH * 2, blank=True)
     claim = models.ForeignKey(
-        Claim, null=True, blank=True, on_delete=models.SET_NULL, related_name="spans"
+        Claim, null=True, blank=True, on_delete=models.PROTECT, related_name="spans"
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -233,6 +233,9 @@ CONTENT_SECURITY_POLICY = {
 # Blind review: a reviewer sees others' verdicts on a span only after giving their own.
 BLIND_REVIEW = env_bool("BLIND_REVIEW", default=True)
 
+# History is read, never reverted: verdicts are their reviewers' (the admin refuses too).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # Import limits: a single article file larger than this is refused.
 ARTICLE_MAX_BYTES = 1_000_000
 

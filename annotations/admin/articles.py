@@ -5,6 +5,7 @@ article's title or outlet, and moves a span to another claim through the service
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 
 from annotations import services
@@ -21,6 +22,8 @@ class ArticleAdmin(ModerationAdmin):
     # so is the date: the figures' as-of dates were taken from it.
     readonly_fields = ["text", "published", "content_hash", "source_name", "imported_at"]
     date_hierarchy = "published"
+    # Django 6's default, now (and no deprecation warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request) -> bool:
         # Articles come in through import_articles, which splits sentences and hashes.

@@ -4,7 +4,11 @@ database refuses to delete a claim that still has appearances."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps
+from django.contrib.auth.models import Permission
 from django.db.models import ProtectedError
 from django.test import Client
 from django.urls import reverse
@@ -156,3 +160,21 @@ def test_it_moves_a_figure_only_through_split_so_measures_are_judged_again(seeds
     )
     assert response.status_code == 302
     assert Quantity.objects.get(pk=quantity.pk).measure_id == quantity.measure_id
+
+
+def test_the_migration_takes_delete_and_group_rights_from_an_existing_moderators_group(
+    groups, maria
+):
+    # A deployment whose Moderators group was made by the old roles.groups_ensure.
+    migration = importlib.import_module("annotations.migrations.0005_span_claim_protect")
+    _, moderators = groups
+    moderators.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label__in=["annotations", "auth"], codename__startswith="delete_"
+        ),
+        *Permission.objects.filter(codename__in=["view_group", "change_group"]),
+    )
+    migration.moderators_lose_delete_and_group_rights(apps, None)
+    codenames = set(moderators.permissions.values_list("codename", flat=True))
+    assert not {c for c in codenames if c.startswith("delete_") or c.endswith("_group")}
+    assert {"change_user", "change_claim", "view_verdict"} <= codenames
