@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
@@ -13,12 +12,15 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
 )
 
 from annotations.models import Article, Claim, Quantity, Sentence, Span, Verdict
 from annotations.rules.consensus import CONTESTED, consensus
+from annotations.selectors import visibility
 from annotations.selectors.claims import claims_annotated
+from annotations.selectors.visibility import Viewer
 from annotations.text.highlighting import Highlight, paragraphs
 
 
@@ -71,11 +73,15 @@ def article_progress(*, article_ids: list[int], reviewer) -> dict[int, Progress]
     }
 
 
-def contested_counts(*, article_ids: list[int]) -> dict[int, int]:
-    """How many contested claims appear in each of these articles: one GROUP BY query."""
+def contested_counts(*, article_ids: list[int], viewer: Viewer) -> dict[int, int]:
+    """How many contested claims appear in each of these articles, of those the viewer
+    may see contested (blind review: the ones they voted on): one GROUP BY query."""
     # Only the claims that appear in these articles are aggregated (over all their spans).
-    present = Claim.objects.filter(
-        pk__in=Span.objects.filter(article_id__in=article_ids).values("claim_id")
+    present = visibility.claims_seen(
+        viewer,
+        Claim.objects.filter(
+            pk__in=Span.objects.filter(article_id__in=article_ids).values("claim_id")
+        ),
     )
     rows = (
         Span.objects.filter(
@@ -99,10 +105,18 @@ class ArticlePage:
     paragraphs: list = field(default_factory=list)
 
 
-def article_version(*, article_id: int) -> str:
-    """Changes whenever a verdict on the article is saved, changed, hidden or withdrawn:
-    one aggregate query, what the live poll pays when nothing changed."""
-    return _verdicts_version(Verdict.objects.filter(span__article_id=article_id))
+def article_version(*, article_id: int, viewer: Viewer) -> str:
+    """Changes whenever a verdict on the article that the viewer may see is saved,
+    changed, hidden or withdrawn: one aggregate query, what the live poll pays when
+    nothing changed.
+
+    Only what the viewer may see: were it every verdict, a poll answering 200 rather
+    than 204 would tell a reviewer who has not voted that someone just tagged something
+    here, though the page it returns shows nothing new. Their own verdicts count (another
+    tab), and so do all verdicts of a claim once they vote on it, so the vote itself
+    changes the version and the next poll brings in what it unblinds."""
+    verdicts = Verdict.objects.filter(span__article_id=article_id)
+    return _verdicts_version(visibility.verdicts_seen(viewer, verdicts))
 
 
 def _verdicts_version(verdicts: QuerySet[Verdict]) -> str:
@@ -125,29 +139,35 @@ def span_consensus_map(*, article: Article, span_ids) -> dict[int, str]:
     return {span_id: consensus(counts) for span_id, counts in per_span.items()}
 
 
-def article_highlights(*, article: Article, reviewer, around: tuple[int, int] | None = None):
-    """The highlights this reviewer may see: spans they gave a verdict on, each with its
-    consensus; with blind review off, every span with a visible verdict."""
-    mine = Verdict.objects.filter(span__article=article, reviewer=reviewer).select_related("span")
+def article_highlights(*, article: Article, viewer: Viewer, around: tuple[int, int] | None = None):
+    """The highlights this viewer may see, each with their label and its consensus: the
+    spans they gave a verdict on, and the spans with a visible verdict whose verdicts they
+    may see (blind review: those of the claims they voted on; with it off, all). A span
+    they may not see is not marked at all: a mark would say someone tagged it. Two queries.
+    """
+    my_verdict = Verdict.objects.filter(span=OuterRef("pk"), reviewer=viewer.user)
+    others_visible = Verdict.objects.filter(span=OuterRef("pk"), hidden=False)
+    spans = (
+        Span.objects.filter(article=article)
+        .filter(
+            Q(Exists(my_verdict)) | (Q(Exists(others_visible)) & visibility.spans_seen(viewer))
+        )
+        .annotate(my_label=Subquery(my_verdict.values("label")[:1]))
+        .order_by("start", "end", "pk")
+    )
     if around is not None:
-        mine = mine.filter(span__start__lt=around[1], span__end__gt=around[0])
-    my_labels = {v.span_id: (v.span, v.label) for v in mine}
-    spans = {span_id: span for span_id, (span, _) in my_labels.items()}
-    if not settings.BLIND_REVIEW:
-        others = Span.objects.filter(article=article, verdicts__hidden=False).distinct()
-        if around is not None:
-            others = others.filter(start__lt=around[1], end__gt=around[0])
-        spans.update({span.pk: span for span in others})
-    consensus_by_span = span_consensus_map(article=article, span_ids=list(spans))
+        spans = spans.filter(start__lt=around[1], end__gt=around[0])
+    spans = list(spans)
+    consensus_by_span = span_consensus_map(article=article, span_ids=[s.pk for s in spans])
     return [
         Highlight(
             span_id=span.pk,
             start=span.start,
             end=span.end,
-            label=my_labels[span.pk][1] if span.pk in my_labels else "",
+            label=span.my_label or "",
             consensus=consensus_by_span.get(span.pk, ""),
         )
-        for span in spans.values()
+        for span in spans
     ]
 
 
@@ -167,9 +187,9 @@ def article_figures(article: Article, around: tuple[int, int] | None = None):
     return list(figures.values_list("start", "end"))
 
 
-def article_page(*, article: Article, reviewer) -> ArticlePage:
+def article_page(*, article: Article, viewer: Viewer) -> ArticlePage:
     sentences = list(article.sentences.all())
-    highlights = article_highlights(article=article, reviewer=reviewer)
+    highlights = article_highlights(article=article, viewer=viewer)
     tagged, worthy = progress(sentences, highlights)
     return ArticlePage(
         article=article,
@@ -177,6 +197,6 @@ def article_page(*, article: Article, reviewer) -> ArticlePage:
         highlights=highlights,
         tagged_count=tagged,
         check_worthy_count=worthy,
-        version=article_version(article_id=article.pk),
+        version=article_version(article_id=article.pk, viewer=viewer),
         paragraphs=paragraphs(article.text, sentences, highlights, article_figures(article)),
     )

@@ -12,7 +12,6 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
@@ -31,8 +30,10 @@ from django.db.models import CharField as CharFieldType
 from annotations.models import Claim, Label, Measure, Span, Verdict
 from annotations.rules.agreement import alpha_nominal
 from annotations.rules.consensus import CONTESTED, INSUFFICIENT, MIN_REVIEWERS
-from annotations.rules.origins import origins_grouped
+from annotations.rules.visibility import origins_shown
+from annotations.selectors import visibility
 from annotations.selectors.measures import claim_figures, measure_judgements
+from annotations.selectors.visibility import Viewer
 
 VISIBLE = Q(spans__verdicts__hidden=False)
 
@@ -111,19 +112,46 @@ def claims_annotated(claims: QuerySet[Claim] | None = None) -> QuerySet[Claim]:
     )
 
 
+def claims_for(viewer: Viewer, claims: QuerySet[Claim] | None = None) -> QuerySet[Claim]:
+    """claims_annotated() for one viewer (annotations.selectors.visibility.with_sight):
+    every claim, with `others_visible` and the seen_* aggregates to filter and sort on."""
+    return visibility.with_sight(viewer, claims_annotated(claims))
+
+
+def claims_needing_attention_for(
+    viewer: Viewer, claims: QuerySet[Claim] | None = None
+) -> QuerySet[Claim]:
+    """The moderators' order (contested first, then unruled claims with the most
+    reviewers, then the rest) over what the viewer may see: a claim the viewer has not
+    voted on is neither contested nor reviewed for them, so its place tells nothing."""
+    return claims_for(viewer, claims).order_by(
+        F("seen_contested").desc(),
+        "is_ruled",
+        F("seen_reviewer_count").desc(),
+        "-updated_at",
+        "pk",
+    )
+
+
 @dataclass
 class ClaimAggregate:
     claim: Claim
     outlets: list[str] = field(default_factory=list)
     origins: list[str] = field(default_factory=list)
     alpha: float | None = None
+    # False while the viewer may not see what others' verdicts tell (blind review).
+    others_visible: bool = True
 
     @property
     def counts(self) -> dict[str, int]:
+        if not self.others_visible:
+            return {}
         return {label: getattr(self.claim, f"n_{label}") for label in Label.values}
 
     @property
     def reviewer_counts(self) -> dict[str, int]:
+        if not self.others_visible:
+            return {}
         return {label: getattr(self.claim, f"r_{label}") for label in Label.values}
 
     @property
@@ -132,10 +160,28 @@ class ClaimAggregate:
         return max(self.claim.updated_at, verdict_at) if verdict_at else self.claim.updated_at
 
 
-def claim_aggregates(claims: list[Claim]) -> list[ClaimAggregate]:
+def claim_aggregates_for(viewer: Viewer, claims: list[Claim]) -> list[ClaimAggregate]:
+    """claim_aggregates() of claims read through claims_for(viewer): where the viewer may
+    not see others' verdicts, the aggregate carries none of them and neither does the
+    claim (visibility.scrub)."""
+    blind_ids = {claim.pk for claim in claims if not claim.others_visible}
+    for claim in claims:
+        if claim.pk in blind_ids:
+            visibility.scrub(claim)
+    return claim_aggregates(claims, blind_ids=blind_ids)
+
+
+def claim_aggregates(
+    claims: list[Claim], *, blind_ids: set[int] = frozenset()
+) -> list[ClaimAggregate]:
     """Complete aggregates for claims already annotated by claims_annotated(): outlets,
-    grouped origins and alpha, with two more queries whatever the number of claims."""
+    grouped origins and alpha, with two more queries whatever the number of claims.
+
+    Everything, for moderation surfaces (admin, exports of published rulings); reviewer
+    surfaces call claim_aggregates_for, which names in `blind_ids` the claims whose
+    verdicts the viewer may not see: their verdicts are not even read."""
     ids = [claim.pk for claim in claims]
+    seen_ids = [pk for pk in ids if pk not in blind_ids]
     outlets: dict[int, set[str]] = defaultdict(set)
     for claim_id, outlet in (
         Span.objects.filter(claim_id__in=ids)
@@ -147,7 +193,7 @@ def claim_aggregates(claims: list[Claim]) -> list[ClaimAggregate]:
     matrices: dict[int, dict[int, dict[int, str]]] = defaultdict(lambda: defaultdict(dict))
     attributions: dict[int, list[str]] = defaultdict(list)
     for claim_id, span_id, reviewer_id, label, attributed_to in Verdict.objects.filter(
-        span__claim_id__in=ids, hidden=False
+        span__claim_id__in=seen_ids, hidden=False
     ).values_list("span__claim_id", "span_id", "reviewer_id", "label", "attributed_to"):
         matrices[claim_id][reviewer_id][span_id] = label
         if label == Label.ATTRIBUTED and attributed_to:
@@ -156,10 +202,13 @@ def claim_aggregates(claims: list[Claim]) -> list[ClaimAggregate]:
         ClaimAggregate(
             claim=claim,
             outlets=sorted(outlets[claim.pk]),
-            origins=origins_grouped(
-                attributions[claim.pk] + ([claim.origin] if claim.origin else [])
+            origins=origins_shown(
+                sees_others=claim.pk not in blind_ids,
+                claim_origin=claim.origin,
+                attributions=attributions[claim.pk],
             ),
             alpha=alpha_nominal(matrices[claim.pk]) if claim.pk in matrices else None,
+            others_visible=claim.pk not in blind_ids,
         )
         for claim in claims
     ]
@@ -179,38 +228,42 @@ class Appearance:
 class ClaimPage:
     aggregate: ClaimAggregate
     appearances: list[Appearance]
-    tallies_visible: bool
     measures: list = field(default_factory=list)
+
+    @property
+    def tallies_visible(self) -> bool:
+        return self.aggregate.others_visible
 
 
 CONTEXT_CHARS = 120
 
 
-def claim_page(*, claim_id: int, viewer, is_moderator: bool) -> ClaimPage:
-    """A claim with every appearance in context and the verdicts the viewer may see:
-    on an appearance, others' verdicts once the viewer has given theirs there (blind
-    review); moderators see all."""
-    claim = claims_annotated(
-        Claim.objects.filter(pk=claim_id).select_related("superseded_by")
+def claim_page(*, claim_id: int, viewer: Viewer) -> ClaimPage:
+    """A claim with every appearance in context and the verdicts the viewer may see: the
+    blind rule decides for the claim as a whole (a vote on any appearance shows the
+    verdicts on all of them); moderators see all, hidden verdicts too."""
+    claim = claims_for(
+        viewer, Claim.objects.filter(pk=claim_id).select_related("superseded_by")
     ).get()
     claim.supersedes_list = list(claim.supersedes.all())
-    aggregate = claim_aggregates([claim])[0]
+    [aggregate] = claim_aggregates_for(viewer, [claim])
     spans = list(
         Span.objects.filter(claim=claim)
         .select_related("article")
         .order_by(F("article__published").asc(nulls_last=True), "article_id", "start")
     )
     verdicts_by_span: dict[int, list[Verdict]] = defaultdict(list)
-    for verdict in Verdict.objects.filter(span__claim=claim).select_related("reviewer"):
+    verdicts = Verdict.objects.filter(span__claim=claim).select_related("reviewer")
+    if not aggregate.others_visible:
+        # Only the viewer's own: until they vote there is none, and nothing else is read.
+        verdicts = verdicts.filter(reviewer=viewer.user)
+    for verdict in verdicts:
         verdicts_by_span[verdict.span_id].append(verdict)
-    blind = settings.BLIND_REVIEW and not is_moderator
     appearances = []
     for span in spans:
         verdicts = verdicts_by_span[span.pk]
-        mine = next((v for v in verdicts if v.reviewer_id == viewer.pk), None)
-        visible = [v for v in verdicts if not v.hidden or is_moderator]
-        if blind and mine is None:
-            visible = []
+        mine = next((v for v in verdicts if v.reviewer_id == viewer.user.pk), None)
+        visible = [v for v in verdicts if not v.hidden or viewer.moderating]
         text = span.article.text
         appearances.append(
             Appearance(
@@ -218,11 +271,10 @@ def claim_page(*, claim_id: int, viewer, is_moderator: bool) -> ClaimPage:
                 before=text[max(0, span.start - CONTEXT_CHARS) : span.start],
                 after=text[span.end : span.end + CONTEXT_CHARS],
                 verdicts=visible,
-                hidden_count=sum(1 for v in verdicts if v.hidden),
+                hidden_count=sum(1 for v in verdicts if v.hidden) if viewer.moderating else 0,
                 mine=mine,
             )
         )
-    tallies_visible = not blind or claim.is_ruled or any(a.mine is not None for a in appearances)
 
     measures = Measure.objects.filter(
         pk__in=claim_figures(claim_ids=[claim.pk]).values("measure_id")
@@ -230,7 +282,6 @@ def claim_page(*, claim_id: int, viewer, is_moderator: bool) -> ClaimPage:
     return ClaimPage(
         aggregate=aggregate,
         appearances=appearances,
-        tallies_visible=tallies_visible,
         measures=measure_judgements(measures=measures),
     )
 

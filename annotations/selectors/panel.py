@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
-
 from annotations.models import Article, Claim, Quantity, Sentence, Span, Verdict
 from annotations.rules.figures import Figure, judge
+from annotations.selectors import visibility
 from annotations.selectors.articles import _verdicts_version
 from annotations.selectors.suggestions import Suggestion, claim_suggestions
+from annotations.selectors.visibility import Viewer
 from annotations.text.attribution import attribution_guess
 
 
@@ -23,8 +23,9 @@ class SpanPanel:
     span: Span | None
     claim: Claim | None
     my_verdict: Verdict | None
+    # Others' verdicts, and whether the viewer may see them: nothing of them, not even
+    # how many, until the viewer has voted on the claim (annotations.rules.visibility).
     others: list[Verdict]
-    others_count: int
     others_visible: bool
     suggested_claims: list[Suggestion]
     attribution: str
@@ -68,17 +69,17 @@ def figures_elsewhere(*, article: Article, start: int, end: int) -> list[FigureE
     return result
 
 
-def span_panel(*, article: Article, start: int, end: int, reviewer) -> SpanPanel:
+def span_panel(*, article: Article, start: int, end: int, viewer: Viewer) -> SpanPanel:
     """Everything the side panel shows for the stretch [start, end) of the article."""
-    span = (
-        Span.objects.filter(article=article, start=start, end=end).select_related("claim").first()
-    )
-    verdicts = (
-        list(span.verdicts.select_related("reviewer").order_by("created_at")) if span else []
-    )
-    my_verdict = next((v for v in verdicts if v.reviewer_id == reviewer.pk), None)
-    others = [v for v in verdicts if v.reviewer_id != reviewer.pk and not v.hidden]
-    others_visible = my_verdict is not None or not settings.BLIND_REVIEW
+    span = visibility.span_of_article(article, start, end, viewer)
+    others_visible = bool(span and span.others_visible)
+    verdicts = span.verdicts.select_related("reviewer").order_by("created_at") if span else []
+    if span and not others_visible:
+        # Blind: only my own verdict is read (there is none, or I would see the others).
+        verdicts = verdicts.filter(reviewer=viewer.user)
+    verdicts = list(verdicts)
+    my_verdict = next((v for v in verdicts if v.reviewer_id == viewer.user.pk), None)
+    others = [v for v in verdicts if v.reviewer_id != viewer.user.pk and not v.hidden]
     sentence = (
         article.sentences.filter(start__lte=start, end__gt=start).first() if article.text else None
     )
@@ -95,14 +96,17 @@ def span_panel(*, article: Article, start: int, end: int, reviewer) -> SpanPanel
         claim=claim,
         my_verdict=my_verdict,
         others=others if others_visible else [],
-        others_count=len(others),
         others_visible=others_visible,
         suggested_claims=claim_suggestions(text=exact, exclude=claim),
         attribution=my_verdict.attributed_to if my_verdict else attribution_guess(context),
-        version=span_version(span=span),
+        version=span_version(span=span, viewer=viewer),
         figures_elsewhere=figures_elsewhere(article=article, start=start, end=end),
     )
 
 
-def span_version(*, span: Span | None) -> str:
-    return "none" if span is None else _verdicts_version(span.verdicts.all())
+def span_version(*, span: Span | None, viewer: Viewer) -> str:
+    """What the panel's poll compares: over the verdicts the viewer may see, so that the
+    poll's 204 or 200 does not tell a reviewer who has not voted that someone just did."""
+    if span is None:
+        return "none"
+    return _verdicts_version(visibility.verdicts_seen(viewer, span.verdicts.all()))

@@ -8,13 +8,16 @@ from django.views.decorators.http import require_GET
 
 from annotations import selectors
 from annotations.models import Claim, Label
-from annotations.roles import is_moderator
 from annotations.rules.consensus import CONTESTED, INSUFFICIENT
+from annotations.rules.visibility import Surface
+from annotations.selectors.visibility import viewer_for
 from annotations.views.workspace import is_fragment_request
 
 CLAIMS_PER_PAGE = 25
+# Filters on what the viewer may see (the seen_* of selectors.claims_for): a reviewer
+# cannot pick out by consensus or as contested a claim they have not voted on.
 SHOW = {
-    "contested": {"is_contested": True},
+    "contested": {"seen_contested": True},
     "open": {"status": Claim.Status.OPEN},
     "resolved": {"status": Claim.Status.RESOLVED},
 }
@@ -27,18 +30,19 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     show = request.GET.get("show", "")
     consensus = request.GET.get("consensus", "")
-    claims = selectors.claims_needing_attention()
+    viewer = viewer_for(request.user, surface=Surface.MODERATION)
+    claims = selectors.claims_needing_attention_for(viewer)
     if query:
         claims = claims.filter(text__icontains=query)
     if show in SHOW:
         claims = claims.filter(**SHOW[show])
     if consensus in CONSENSUS_CHOICES:
-        claims = claims.filter(consensus=consensus)
+        claims = claims.filter(seen_consensus=consensus)
     hide_superseded = request.GET.get("current") == "1"
     if hide_superseded:
         claims = claims.filter(superseded_by=None)
     page = Paginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
-    aggregates = selectors.claim_aggregates(list(page))
+    aggregates = selectors.claim_aggregates_for(viewer, list(page))
     template = "annotations/claim_list.html"
     if is_fragment_request(request):
         template += "#results"
@@ -53,7 +57,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             "consensus": consensus,
             "consensus_choices": CONSENSUS_CHOICES,
             "hide_superseded": hide_superseded,
-            "moderator": is_moderator(request.user),
+            "moderator": viewer.moderating,
         },
     )
 
@@ -62,6 +66,8 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
     get_object_or_404(Claim, pk=claim_id)
-    moderator = is_moderator(request.user)
-    page = selectors.claim_page(claim_id=claim_id, viewer=request.user, is_moderator=moderator)
-    return render(request, "annotations/claim_detail.html", {"page": page, "moderator": moderator})
+    viewer = viewer_for(request.user, surface=Surface.MODERATION)
+    page = selectors.claim_page(claim_id=claim_id, viewer=viewer)
+    return render(
+        request, "annotations/claim_detail.html", {"page": page, "moderator": viewer.moderating}
+    )
