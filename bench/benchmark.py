@@ -153,7 +153,9 @@ def measure(repeat: int) -> list[tuple[str, float, float, int]]:
     from django.urls import reverse
 
     from annotations.models import Article, Claim, Span
+    from annotations.rules.visibility import Surface
     from annotations.selectors import article_version
+    from annotations.selectors.visibility import viewer_for
 
     User = get_user_model()
     reviewer = Client()
@@ -164,6 +166,8 @@ def measure(repeat: int) -> list[tuple[str, float, float, int]]:
     article = span.article
     claim = Claim.objects.order_by("pk").first()
     htmx = {"HTTP_HX_REQUEST": "true"}
+    # The poll's version is the verdicts reviewer0 may see (blind review).
+    poller = viewer_for(User.objects.get(username="reviewer0"), surface=Surface.WORKSPACE)
     pages = [
         ("article list", reviewer, reverse("article_list"), {}),
         ("article search", reviewer, reverse("article_list") + "?q=909", htmx),
@@ -178,7 +182,7 @@ def measure(repeat: int) -> list[tuple[str, float, float, int]]:
             "live poll, unchanged",
             reviewer,
             reverse("article_updates", args=[article.pk])
-            + f"?v={article_version(article_id=article.pk)}",
+            + f"?v={article_version(article_id=article.pk, viewer=poller)}",
             htmx,
         ),
         ("claim list", reviewer, reverse("claim_list"), {}),
