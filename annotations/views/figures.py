@@ -12,17 +12,33 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations import selectors, services
+from annotations.forms import ModelIdChoiceField, ModelIdMultipleChoiceField
 from annotations.models import Measure, Quantity
 from annotations.text.sanitising import reject_markup
 
+MEASURE_NAME_MAX_LENGTH = Measure._meta.get_field("name").max_length
+_NAME_ERRORS = {
+    "max_length": "A measure name can be at most %(limit_value)d characters "
+    "(this one has %(show_value)d)."
+}
+
 
 class RenameForm(forms.Form):
-    name = forms.CharField(max_length=200, validators=[reject_markup])
+    name = forms.CharField(
+        max_length=MEASURE_NAME_MAX_LENGTH,
+        validators=[reject_markup],
+        error_messages=_NAME_ERRORS,
+    )
 
 
 class SplitForm(forms.Form):
-    name = forms.CharField(max_length=200, validators=[reject_markup], label="New measure")
-    figures = forms.ModelMultipleChoiceField(queryset=Quantity.objects.none())
+    name = forms.CharField(
+        max_length=MEASURE_NAME_MAX_LENGTH,
+        validators=[reject_markup],
+        label="New measure",
+        error_messages=_NAME_ERRORS,
+    )
+    figures = ModelIdMultipleChoiceField(queryset=Quantity.objects.none())
 
     def __init__(self, *args, measure: Measure, **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,7 +46,7 @@ class SplitForm(forms.Form):
 
 
 class JoinForm(forms.Form):
-    other = forms.ModelChoiceField(queryset=Measure.objects.none(), label="Join")
+    other = ModelIdChoiceField(queryset=Measure.objects.none(), label="Join")
 
     def __init__(self, *args, measure: Measure, **kwargs):
         super().__init__(*args, **kwargs)
