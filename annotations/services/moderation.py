@@ -10,6 +10,7 @@ from annotations.models import (
     Verdict,
 )
 from annotations.roles import is_moderator
+from annotations.services.history import change_reason_set
 
 
 def _as_moderator(user: AbstractBaseUser) -> None:
@@ -28,7 +29,7 @@ def verdict_hide(*, verdict: Verdict, moderator: AbstractBaseUser, reason: str) 
     verdict.hidden, verdict.hidden_reason = True, reason
     verdict.full_clean(validate_unique=False, validate_constraints=False)
     verdict._history_user = moderator
-    verdict._change_reason = f"hidden: {reason}"
+    change_reason_set(verdict, f"hidden: {reason}")  # the whole reason is in hidden_reason
     verdict.save()
     return verdict
 
