@@ -67,6 +67,11 @@ def claim_review(
         "author": author,
         "datePublished": claim.ruled_at.date().isoformat(),
         "reviewBody": claim.ruling_note
+        + (
+            f" The moderator overruled the reviewers' consensus ({overruled})."
+            if (overruled := claim.ruling_overrules_consensus)
+            else ""
+        )
         + (f" Figures as of {as_of.isoformat()}." if as_of else ""),
         "reviewRating": {
             "@type": "Rating",

@@ -17,6 +17,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from simple_history.models import HistoricalRecords
 
+from annotations.rules.rulings import claim_is_locked
 from annotations.text.sanitising import reject_markup
 
 NOTE_MAX_LENGTH = 2000
@@ -113,6 +114,9 @@ class Claim(models.Model):
         related_name="+",
     )
     ruled_at = models.DateTimeField(null=True, blank=True)
+    # The reviewers' consensus a ruling overruled ("attributed", "contested", ...), shown
+    # with the ruling; empty when the ruling follows the reviewers (rules/rulings.py).
+    ruling_overrules_consensus = models.CharField(max_length=12, blank=True)
     # A newer claim for the same measure (717 prisoners → 909): both kept, and linked.
     superseded_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="supersedes"
@@ -144,6 +148,10 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    @property
+    def is_locked(self) -> bool:
+        return claim_is_locked(ruling=self.ruling)
 
 
 class Span(models.Model):
@@ -220,6 +228,12 @@ class Verdict(models.Model):
             models.CheckConstraint(
                 condition=~Q(label=Label.ATTRIBUTED) | ~Q(attributed_to=""),
                 name="verdict_attributed_needs_source",
+            ),
+            # Attributed-to belongs to attributed verdicts only: a disputed verdict "to the
+            # General Staff" would read as an attribution (migration 0006 cleaned old rows).
+            models.CheckConstraint(
+                condition=Q(label=Label.ATTRIBUTED) | Q(attributed_to=""),
+                name="verdict_attributed_to_only_attributed",
             ),
             models.CheckConstraint(
                 condition=Q(evidence_url="")

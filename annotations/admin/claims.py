@@ -78,6 +78,11 @@ class RulingForm(forms.Form):
     rationale = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}), max_length=2000, validators=[reject_markup]
     )
+    overrule = forms.BooleanField(
+        required=False,
+        label="Overrule the consensus",
+        help_text="Rule against the reviewers' consensus; the ruling says so publicly.",
+    )
 
 
 def _csv_safe(value: str) -> str:
@@ -219,6 +224,7 @@ class ClaimAdmin(HistoryAdmin):
                     moderator=request.user,
                     label=form.cleaned_data["ruling"],
                     rationale=form.cleaned_data["rationale"],
+                    overrule=form.cleaned_data["overrule"],
                 )
             except ValidationError as exc:
                 for message in exc.messages:
@@ -237,6 +243,7 @@ class ClaimAdmin(HistoryAdmin):
             status=422 if form.is_bound else 200,
             claim=claim,
             form=form,
+            tally=selectors.claim_tally(claim_id=claim.pk),
         )
 
     @admin.action(description="Reopen the selected claims", permissions=["change"])

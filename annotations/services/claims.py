@@ -12,8 +12,8 @@ from annotations.models import (
     Claim,
     Span,
 )
-from annotations.services.history import change_reason_set
 from annotations.services.moderation import _as_moderator
+from annotations.services.rulings import claim_check_unlocked
 
 
 def claim_create(
@@ -38,11 +38,16 @@ def claim_create(
 @transaction.atomic
 def claim_merge(*, claims: list[Claim], into: Claim, moderator: AbstractBaseUser) -> Claim:
     """Move every span (and so every verdict) of `claims` to `into`. The merged claims are
-    kept, resolved, with a note naming the claim they went into; all of it in history."""
+    kept, resolved, with a note naming the claim they went into; all of it in history.
+    No ruled claim takes part, on either side: a ruled claim is locked until reopened."""
     _as_moderator(moderator)
     others = [c for c in claims if c.pk != into.pk]
     if not others:
         raise ValidationError("Choose at least two claims to merge.")
+    for claim in [into, *others]:
+        claim_check_unlocked(
+            claim_id=claim.pk, hint=f"Reopen claim #{claim.pk} first to merge it."
+        )
     for span in Span.objects.select_for_update().filter(claim__in=others):
         span.claim = into
         span._history_user = moderator
@@ -56,8 +61,7 @@ def claim_merge(*, claims: list[Claim], into: Claim, moderator: AbstractBaseUser
         claim.save()
     into = Claim.objects.get(pk=into.pk)
     into._history_user = moderator
-    # Cut to fit with many claims; each merged claim's note names the claim it went into.
-    change_reason_set(into, "merged " + ", ".join(f"#{c.pk}" for c in others))
+    into._change_reason = "merged " + ", ".join(f"#{c.pk}" for c in others)
     into.save()
     return into
 

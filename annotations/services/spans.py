@@ -12,6 +12,7 @@ from annotations.models import (
     Claim,
     Span,
 )
+from annotations.services.rulings import claim_check_unlocked
 
 
 def _quote_selector(text: str, start: int, end: int) -> dict[str, str]:
@@ -56,28 +57,27 @@ def span_get_or_create(
         created_by=created_by,
         **_quote_selector(article.text, start, end),
     )
-    # Fields only: span_validate has checked what the check constraints say, and the
-    # unique one must be left to the insert below. Validated here it would query, find
-    # the span another request has just created and refuse this one (a 422 for a double
-    # submit), so the race would never reach the fallback.
-    span.full_clean(validate_unique=False, validate_constraints=False)
+    span.full_clean(validate_unique=False)
     try:
         # A savepoint, so that losing a race to another request leaves the outer
         # transaction usable and we return the winner's span.
         with transaction.atomic():
             span.save()
     except IntegrityError:
-        winner = Span.objects.filter(article=article, start=start, end=end).first()
-        if winner is None:  # not the race: some other constraint refused the row
-            raise
-        return winner
+        return Span.objects.get(article=article, start=start, end=end)
     return span
 
 
 @transaction.atomic
 def span_link_claim(*, span: Span, claim: Claim | None, user: AbstractBaseUser) -> Span:
-    """Attach the span to `claim` (or detach it with None); recorded in the span history."""
+    """Attach the span to `claim` (or detach it with None); recorded in the span history.
+    Neither the claim it leaves nor the one it joins may be ruled (a ruled claim is
+    locked: its published ClaimReview must not change under it)."""
     span = Span.objects.select_for_update().get(pk=span.pk)
+    if span.claim_id == (claim.pk if claim else None):
+        return span
+    claim_check_unlocked(claim_id=span.claim_id)
+    claim_check_unlocked(claim_id=claim.pk if claim else None)
     span.claim = claim
     span._history_user = user
     span.save(update_fields=["claim"])

@@ -14,6 +14,7 @@ from annotations.models import (
     Verdict,
 )
 from annotations.services.claims import claim_create
+from annotations.services.rulings import claim_check_unlocked
 from annotations.services.spans import span_get_or_create, span_link_claim
 
 
@@ -28,16 +29,19 @@ def verdict_set(
     attributed_to: str = "",
 ) -> Verdict:
     """Create or update `reviewer`'s verdict on `span`. Only its author ever changes it:
-    the verdict is looked up by (span, reviewer), so no other reviewer's row is reachable."""
+    the verdict is looked up by (span, reviewer), so no other reviewer's row is reachable.
+    Refused on an appearance of a ruled (locked) claim. Attributed-to is kept for an
+    attributed verdict only: on any other it would read as an attribution."""
     note = note.strip()
     evidence_url = evidence_url.strip()
-    attributed_to = " ".join(attributed_to.split())
+    attributed_to = " ".join(attributed_to.split()) if label == Label.ATTRIBUTED else ""
     if label not in Label.values:
         raise ValidationError({"label": f"Unknown label {label!r}."}, code="label")
     if label == Label.ATTRIBUTED and not attributed_to:
         raise ValidationError(
             {"attributed_to": "Say who the article attributes this to."}, code="required"
         )
+    claim_check_unlocked(span_id=span.pk)
     # Lock the row (where the database can) so two tabs saving at once serialise.
     verdict = Verdict.objects.select_for_update().filter(span=span, reviewer=reviewer).first()
     if verdict is None:
@@ -77,6 +81,11 @@ def verdict_withdraw(*, verdict: Verdict, reviewer: AbstractBaseUser) -> None:
         raise PermissionDenied("Only its author can withdraw a verdict.")
     if verdict.hidden:
         raise PermissionDenied("A moderator has hidden this verdict; it cannot be withdrawn.")
+    claim_check_unlocked(
+        span_id=verdict.span_id,
+        error=PermissionDenied,
+        hint="Ask a moderator to reopen it.",
+    )
     verdict._history_user = reviewer
     verdict.delete()
 
