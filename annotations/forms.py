@@ -3,19 +3,49 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
+from annotations.converters import MAX_ID, is_id
 from annotations.models import NOTE_MAX_LENGTH, Claim, Label, http_url_validator
 from annotations.text.sanitising import reject_markup
 
 NEW_CLAIM = "new"
 
 
+class ModelIdChoiceField(forms.ModelChoiceField):
+    """A row chosen by id. What no row can have as id ("1.5", "٣", beyond 64 bits) is an
+    invalid choice here instead of an error in the database (a 500)."""
+
+    def to_python(self, value):
+        if isinstance(value, self.queryset.model) or value in self.empty_values:
+            return super().to_python(value)
+        if not is_id(str(value)):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ModelIdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Rows chosen by id, with the same rule as ModelIdChoiceField for each of them."""
+
+    def clean(self, value):
+        for pk in value if isinstance(value, list | tuple) else []:
+            if not is_id(str(pk)):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
+
+
 class RangeForm(forms.Form):
     """A stretch of the article: code-point offsets, and the quote when the client sent one."""
 
-    start = forms.IntegerField(min_value=0)
-    end = forms.IntegerField(min_value=1)
+    # The article's length bounds both in clean(); max_value keeps a 64-bit overflow a
+    # field error whatever clean() becomes.
+    start = forms.IntegerField(min_value=0, max_value=MAX_ID)
+    end = forms.IntegerField(min_value=1, max_value=MAX_ID)
     exact = forms.CharField(required=False, strip=False, max_length=100_000)
 
     def __init__(self, *args, article, **kwargs):
@@ -77,10 +107,10 @@ class VerdictForm(RangeForm):
         value = self.cleaned_data["claim"].strip()
         if not value or value == NEW_CLAIM:
             return None
-        try:
-            return Claim.objects.get(pk=int(value))
-        except (ValueError, Claim.DoesNotExist):
-            raise forms.ValidationError("That claim does not exist.") from None
+        claim = Claim.objects.filter(pk=int(value)).first() if is_id(value) else None
+        if claim is None:
+            raise forms.ValidationError("That claim does not exist.")
+        return claim
 
     def clean(self):
         data = super().clean()
@@ -93,7 +123,7 @@ class VerdictForm(RangeForm):
 
 
 class SpanMoveForm(RangeForm):
-    claim = forms.ModelChoiceField(
+    claim = ModelIdChoiceField(
         queryset=Claim.objects.all(),
         error_messages={"invalid_choice": "That claim does not exist."},
     )

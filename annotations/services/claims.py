@@ -12,6 +12,7 @@ from annotations.models import (
     Claim,
     Span,
 )
+from annotations.services.history import change_reason_set
 from annotations.services.moderation import _as_moderator
 from annotations.services.rulings import claim_check_unlocked
 
@@ -61,7 +62,8 @@ def claim_merge(*, claims: list[Claim], into: Claim, moderator: AbstractBaseUser
         claim.save()
     into = Claim.objects.get(pk=into.pk)
     into._history_user = moderator
-    into._change_reason = "merged " + ", ".join(f"#{c.pk}" for c in others)
+    # Cut to fit with many claims; each merged claim's note names the claim it went into.
+    change_reason_set(into, "merged " + ", ".join(f"#{c.pk}" for c in others))
     into.save()
     return into
 

@@ -57,14 +57,21 @@ def span_get_or_create(
         created_by=created_by,
         **_quote_selector(article.text, start, end),
     )
-    span.full_clean(validate_unique=False)
+    # Fields only: span_validate has checked what the check constraints say, and the
+    # unique one must be left to the insert below. Validated here it would query, find
+    # the span another request has just created and refuse this one (a 422 for a double
+    # submit), so the race would never reach the fallback.
+    span.full_clean(validate_unique=False, validate_constraints=False)
     try:
         # A savepoint, so that losing a race to another request leaves the outer
         # transaction usable and we return the winner's span.
         with transaction.atomic():
             span.save()
     except IntegrityError:
-        return Span.objects.get(article=article, start=start, end=end)
+        winner = Span.objects.filter(article=article, start=start, end=end).first()
+        if winner is None:  # not the race: some other constraint refused the row
+            raise
+        return winner
     return span
 
 

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 from annotations import selectors, services
 from annotations.forms import RangeForm, SpanMoveForm, VerdictForm
 from annotations.models import Article, Span, Verdict
+from annotations.rules.visibility import Surface
+from annotations.selectors.visibility import viewer_for
 from annotations.text.highlighting import sentence_view
 
 ARTICLES_PER_PAGE = 25
@@ -23,6 +25,11 @@ ARTICLES_PER_PAGE = 25
 def is_fragment_request(request: HttpRequest) -> bool:
     # A history restore asks for the whole page even though it comes through htmx.
     return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _viewer(request: HttpRequest):
+    # The workspace is where verdicts are given: moderators are blind here too.
+    return viewer_for(request.user, surface=Surface.WORKSPACE)
 
 
 @login_required
@@ -34,7 +41,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     )
     article_ids = [a.pk for a in page]
     progress = selectors.article_progress(article_ids=article_ids, reviewer=request.user)
-    contested = selectors.contested_counts(article_ids=article_ids)
+    contested = selectors.contested_counts(article_ids=article_ids, viewer=_viewer(request))
     for article in page:
         article.progress = progress[article.pk]
         article.contested_count = contested.get(article.pk, 0)
@@ -45,7 +52,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 
 def _article_context(request: HttpRequest, article: Article, **extra) -> dict:
-    return {"page": selectors.article_page(article=article, reviewer=request.user), **extra}
+    return {"page": selectors.article_page(article=article, viewer=_viewer(request)), **extra}
 
 
 @login_required
@@ -58,8 +65,10 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def article_updates(request: HttpRequest, article_id: int) -> HttpResponse:
-    """The live poll: 204 (nothing to swap) while no verdict on the article changed."""
-    if request.GET.get("v") == selectors.article_version(article_id=article_id):
+    """The live poll: 204 (nothing to swap) while no verdict on the article that I may see
+    changed (selectors.article_version says why only those)."""
+    version = selectors.article_version(article_id=article_id, viewer=_viewer(request))
+    if request.GET.get("v") == version:
         return HttpResponse(status=204)
     article = get_object_or_404(Article, pk=article_id)
     return render(
@@ -72,7 +81,7 @@ def _panel_response(request, article, form, *, status=200, saved=False) -> HttpR
     panel = None
     if "start" in data:
         panel = selectors.span_panel(
-            article=article, start=data["start"], end=data["end"], reviewer=request.user
+            article=article, start=data["start"], end=data["end"], viewer=_viewer(request)
         )
     context = {"panel": panel, "form": form, "saved": saved}
     if is_fragment_request(request):
@@ -97,7 +106,7 @@ def span_panel(request: HttpRequest, article_id: int) -> HttpResponse:
         article=article,
         start=form.cleaned_data["start"],
         end=form.cleaned_data["end"],
-        reviewer=request.user,
+        viewer=_viewer(request),
     )
     initial = _initial_for(panel)
     verdict_form = VerdictForm(initial=initial, article=article)
@@ -137,7 +146,8 @@ def _initial_for(panel: selectors.SpanPanel) -> dict:
 @login_required
 @require_GET
 def span_others(request: HttpRequest, article_id: int) -> HttpResponse:
-    """Polled inside an open panel: others' verdicts, once I may see them."""
+    """Polled inside an open panel: others' verdicts, once I may see them. 204 while the
+    verdicts I may see there are unchanged (selectors.span_version)."""
     article = get_object_or_404(Article, pk=article_id)
     form = RangeForm(request.GET, article=article)
     if not form.is_valid():
@@ -146,7 +156,7 @@ def span_others(request: HttpRequest, article_id: int) -> HttpResponse:
         article=article,
         start=form.cleaned_data["start"],
         end=form.cleaned_data["end"],
-        reviewer=request.user,
+        viewer=_viewer(request),
     )
     if request.GET.get("v") == panel.version:
         return HttpResponse(status=204)
@@ -168,7 +178,7 @@ def _saved_response(request, article, form, *, verdict_saved: bool) -> HttpRespo
     if touched:
         around = (min(around[0], touched[0].start), max(around[1], touched[-1].end))
     highlights = selectors.article_highlights(
-        article=article, reviewer=request.user, around=around
+        article=article, viewer=_viewer(request), around=around
     )
     figures = selectors.article_figures(article, around=around)
     # The counter, from the same two GROUP BY queries the article list uses.
