@@ -4,9 +4,11 @@ import io
 import json
 from datetime import timedelta
 
+import pytest
+from axes.exceptions import AxesBackendRequestParameterRequired
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -170,3 +172,11 @@ def test_it_locks_per_client_address_behind_a_proxy_when_told_how_many(alice, se
 
     owner = Client(enforce_csrf_checks=True, HTTP_X_FORWARDED_FOR="198.51.100.4")
     assert _sign_in(owner, "alice", "alice-password", ip=proxy).status_code == 302
+
+
+def test_it_refuses_a_password_check_without_a_request_rather_than_skip_the_throttle(alice):
+    # Anything that checks a password must say where from (tests use force_login).
+    with pytest.raises(AxesBackendRequestParameterRequired):
+        authenticate(username="alice", password="alice-password")
+    with pytest.raises(AxesBackendRequestParameterRequired):
+        Client().login(username="alice", password="alice-password")
