@@ -4,6 +4,7 @@ article's title or outlet, and moves a span to another claim through the service
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
@@ -11,6 +12,7 @@ from django.db.models import Count
 from annotations import services
 from annotations.admin.base import HistoryAdmin, ModerationAdmin
 from annotations.models import Article, Claim, Sentence, Span
+from annotations.rules.rulings import claim_is_locked, locked_message
 
 
 @admin.register(Article)
@@ -50,8 +52,24 @@ class SentenceAdmin(ModerationAdmin):
         return False  # offsets into a frozen text
 
 
+class SpanForm(forms.ModelForm):
+    def clean_claim(self) -> Claim:
+        claim = self.cleaned_data["claim"]
+        if claim.pk == self.instance.claim_id:
+            return claim
+        # The friendly message for what services.span_move refuses: a ruled claim keeps
+        # its appearances, and gets none.
+        for side in (self.instance.claim, claim):
+            if side is not None and claim_is_locked(ruling=side.ruling):
+                raise forms.ValidationError(
+                    locked_message(ruling=side.ruling, ruled_at=side.ruled_at)
+                )
+        return claim
+
+
 @admin.register(Span)
 class SpanAdmin(HistoryAdmin):
+    form = SpanForm
     list_display = ["exact_short", "article", "start", "end", "claim", "created_by", "created_at"]
     list_select_related = ["article", "claim", "created_by"]
     search_fields = ["exact"]

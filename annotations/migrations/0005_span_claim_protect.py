@@ -33,8 +33,6 @@ class Migration(migrations.Migration):
         ("annotations", "0004_claim_superseded_by"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
-    # Written after 0006 was started from 0004: this keeps one line of migrations.
-    run_before = [("annotations", "0006_ruling_overrule")]
 
     operations = [
         migrations.AlterField(

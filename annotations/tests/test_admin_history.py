@@ -154,3 +154,20 @@ def test_it_moves_a_span_to_another_claim_from_its_change_page(claim_909, alice,
     assert response.status_code == 200
     span.refresh_from_db()
     assert span.claim == other
+
+
+def test_it_refuses_to_move_a_span_of_a_ruled_claim_with_a_message(claim_909, alice, maria):
+    services.ruling_publish(
+        claim=claim_909, moderator=maria, label="attributed", rationale="Only the General Staff."
+    )
+    span = Span.objects.filter(claim=claim_909).first()
+    other = services.claim_create(text="Ukraine captured 909 Russian soldiers", created_by=alice)
+    client = _client(maria)
+    response = client.post(
+        reverse("admin:annotations_span_change", args=[span.pk]),
+        {"claim": other.pk},
+        HTTP_X_CSRFTOKEN=client.csrf,
+    )
+    assert response.status_code == 200 and b"is ruled (attributed" in response.content
+    span.refresh_from_db()
+    assert span.claim == claim_909
