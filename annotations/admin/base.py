@@ -4,11 +4,13 @@ can be read but never reverted (roles decides; this module only asks)."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.http import Http404, HttpResponseNotAllowed
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
@@ -94,7 +96,15 @@ class ModerationAdmin(admin.ModelAdmin):
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
         if not all(is_id(value) for value in selected):
             return bad_request(self, request, "The selected items must be given by their ids.")
-        return super().response_action(request, queryset)
+        try:
+            # All or nothing: a service refusing the third of five claims undoes the first two.
+            with transaction.atomic():
+                return super().response_action(request, queryset)
+        except (ValidationError, PermissionDenied) as exc:
+            reasons = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            for reason in reasons:
+                self.message_user(request, reason or "Not allowed.", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class HistoryAdmin(ModerationAdmin, SimpleHistoryAdmin):

@@ -142,3 +142,28 @@ def test_it_answers_404_to_history_of_a_non_id(maria, model, object_id):
     assert client.get(f"/admin/annotations/{model}/{object_id}/history/").status_code == 404
     assert client.get(f"/admin/annotations/{model}/{object_id}/history/1/").status_code == 404
     assert client.get(f"/admin/annotations/{model}/1/history/{object_id}/").status_code == 404
+
+
+def test_it_answers_a_refused_action_with_a_message_and_changes_nothing(
+    claim, alice, maria, django_user_model
+):
+    # A ruled claim is locked: the merge service refuses it, the admin says why.
+    services.ruling_publish(
+        claim=claim, moderator=maria, label="attributed", rationale="x", overrule=True
+    )
+    other = services.claim_create(text="Another claim", created_by=alice)
+    before = _snapshot(django_user_model)
+    client = _client(maria)
+    response = client.post(
+        reverse("admin:annotations_claim_changelist"),
+        {
+            "action": "merge",
+            "apply": "1",
+            "into": other.pk,
+            "_selected_action": [claim.pk, other.pk],
+        },
+        HTTP_X_CSRFTOKEN=client.csrf,
+        follow=True,
+    )
+    assert response.status_code == 200 and b"Reopen claim" in response.content
+    assert _snapshot(django_user_model) == before
