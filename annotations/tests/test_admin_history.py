@@ -5,6 +5,7 @@ restores it — and the span change and history pages answer."""
 from __future__ import annotations
 
 import pytest
+from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
@@ -171,3 +172,18 @@ def test_it_refuses_to_move_a_span_of_a_ruled_claim_with_a_message(claim_909, al
     assert response.status_code == 200 and b"is ruled (attributed" in response.content
     span.refresh_from_db()
     assert span.claim == claim_909
+
+
+@pytest.mark.parametrize("who", ["moderator", "superuser"])
+def test_every_admin_list_and_change_page_answers(claim_909, maria, django_user_model, who):
+    root = django_user_model.objects.create_superuser("root", "root@example.org", "x")
+    client = _client({"moderator": maria, "superuser": root}[who])
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        response = client.get(changelist)
+        assert response.status_code in (200, 403), changelist
+        obj = model_admin.get_queryset(response.wsgi_request).order_by("pk").first()
+        if response.status_code == 200 and obj is not None:
+            change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+            assert client.get(change).status_code == 200, change
