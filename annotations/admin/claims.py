@@ -264,7 +264,11 @@ class ClaimAdmin(HistoryAdmin):
             if into is None:
                 self.message_user(request, "Choose one of the selected claims.", messages.ERROR)
                 return None
-            services.claim_merge(claims=claims, into=into, moderator=request.user)
+            try:
+                services.claim_merge(claims=claims, into=into, moderator=request.user)
+            except ValidationError as exc:  # a ruled claim takes no part until reopened
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                return None
             self.message_user(request, f"Merged {len(claims) - 1} claim(s) into #{into.pk}.")
             return None
         return action_page(

@@ -247,6 +247,42 @@ def test_it_locks_the_appearances_of_a_ruled_claim(article, ruled, alice, maria)
     assert list(ruled.spans.all()) == [ruled.spans.get()] and other.spans.get() == loose
 
 
+def test_it_refuses_moving_a_highlight_into_a_ruled_claim_with_its_message(article, ruled, alice):
+    loose = _span(article, "12,000 North Korean troops")
+    other = services.claim_create(text="12,000 North Korean troops", created_by=alice)
+    services.span_link_claim(span=loose, claim=other, user=alice)
+    client = _client_for(alice)
+    data = {"start": loose.start, "end": loose.end, "exact": loose.exact, "claim": ruled.pk}
+    for headers in ({}, HTMX):
+        response = client.post(
+            reverse("span_move", args=[article.pk]), data, HTTP_X_CSRFTOKEN=client.csrf, **headers
+        )
+        assert response.status_code == 422
+        assert "This claim is ruled (attributed on" in response.content.decode()
+    loose.refresh_from_db()
+    assert loose.claim_id == other.pk
+
+
+def test_it_tells_the_moderator_to_reopen_a_ruled_claim_before_merging(ruled, alice, maria):
+    other = services.claim_create(text="Another claim", created_by=alice)
+    client = _client_for(maria)
+    response = client.post(
+        reverse("admin:annotations_claim_changelist"),
+        {
+            "action": "merge",
+            "_selected_action": [ruled.pk, other.pk],
+            "apply": "1",
+            "into": str(ruled.pk),
+        },
+        HTTP_X_CSRFTOKEN=client.csrf,
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert f"Reopen claim #{ruled.pk} first to merge it." in response.content.decode()
+    other.refresh_from_db()
+    assert other.status == "open" and other.ruling_note == ""
+
+
 def test_it_refuses_a_new_highlight_into_a_ruled_claim_and_keeps_what_was_typed(
     article, ruled, charlie
 ):

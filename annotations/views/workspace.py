@@ -120,7 +120,8 @@ def span_panel(request: HttpRequest, article_id: int) -> HttpResponse:
 
 def _default_claim(panel: selectors.SpanPanel) -> int | str:
     """The span's claim; else the top suggestion when it carries the same figure in much
-    the same words (so one claim gathers its appearances across outlets); else new."""
+    the same words (so one claim gathers its appearances across outlets), unless it is
+    ruled and so locked; else new."""
     if panel.claim:
         return panel.claim.pk
     top = panel.suggested_claims[0] if panel.suggested_claims else None
@@ -269,7 +270,12 @@ def span_move(request: HttpRequest, article_id: int) -> HttpResponse:
     if span is None:
         form.add_error(None, "Nothing is highlighted there yet.")
         return _panel_response(request, article, form, status=404)
-    services.span_move(span=span, claim=data["claim"], user=request.user)
+    try:
+        services.span_move(span=span, claim=data["claim"], user=request.user)
+    except ValidationError as exc:  # a ruled claim is locked, on either side
+        for message in exc.messages:
+            form.add_error(None, message)
+        return _panel_response(request, article, form, status=422)
     if not is_fragment_request(request):
         return redirect(reverse("claim_detail", args=[data["claim"].pk]))
     return _panel_response(request, article, form)
