@@ -148,6 +148,9 @@ def test_it_lets_a_moderator_create_a_reviewer_who_chooses_her_own_password(
     maria, groups, django_user_model
 ):
     client = _client(maria)
+    page = client.get(reverse("admin:auth_user_add")).content.decode()
+    assert 'name="email"' in page and "link to choose a password" in page
+    assert 'name="password' not in page and 'name="usable_password"' not in page
     response = client.post(
         reverse("admin:auth_user_add"),
         {
