@@ -27,6 +27,8 @@ def _example_blocks() -> tuple[dict[str, str], dict[str, str]]:
 
 def _check_deploy(values: dict[str, str]) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(OWN_PREFIXES)}
+    # The browser tests set it for this process (Playwright's sync API); production never does.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update(values)
     # The examples leave the key blank on purpose; a real one is long and random.
     env["SECRET_KEY"] = secrets.token_urlsafe(50)
