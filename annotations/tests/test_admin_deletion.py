@@ -178,3 +178,24 @@ def test_the_migration_takes_delete_and_group_rights_from_an_existing_moderators
     codenames = set(moderators.permissions.values_list("codename", flat=True))
     assert not {c for c in codenames if c.startswith("delete_") or c.endswith("_group")}
     assert {"change_user", "change_claim", "view_verdict"} <= codenames
+
+
+def test_a_measure_is_renamed_through_the_service_and_joined_not_deleted(seeds, maria):
+    first, second = Measure.objects.order_by("pk")[:2]
+    before = (first.key, first.judgement)
+    client = _client(maria)
+    response = client.post(
+        reverse("admin:annotations_measure_change", args=[first.pk]),
+        {"name": "  Soldiers   taken prisoner ", "key": "x", "judgement": "conflict"},
+        HTTP_X_CSRFTOKEN=client.csrf,
+    )
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.name == "Soldiers taken prisoner" and (first.key, first.judgement) == before
+    client.post(
+        reverse("admin:annotations_measure_changelist"),
+        {"action": "join", "_selected_action": [first.pk, second.pk]},
+        HTTP_X_CSRFTOKEN=client.csrf,
+    )
+    assert not Measure.objects.filter(pk=second.pk).exists()
+    assert Quantity.objects.filter(measure=first).exists()
