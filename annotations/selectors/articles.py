@@ -127,7 +127,9 @@ def _verdicts_version(verdicts: QuerySet[Verdict]) -> str:
 
 
 def span_consensus_map(*, article: Article, span_ids) -> dict[int, str]:
-    """Consensus per span, from one GROUP BY over the visible verdicts."""
+    """Consensus per span, from one GROUP BY over the visible verdicts. The consensus rule
+    (annotations.rules.consensus) at the scope of one appearance: a reviewer holds one
+    verdict per span (verdict_one_per_reviewer), so counting verdicts counts reviewers."""
     rows = (
         Verdict.objects.filter(span__article=article, span_id__in=span_ids, hidden=False)
         .values("span_id", "label")
