@@ -8,7 +8,7 @@ from django.core.validators import MaxLengthValidator
 
 from annotations.converters import MAX_ID, is_id
 from annotations.models import NOTE_MAX_LENGTH, Claim, Label, http_url_validator
-from annotations.text.sanitising import reject_markup
+from annotations.text.sanitising import normalise_url, reject_markup, reject_markup_not_in
 
 NEW_CLAIM = "new"
 
@@ -90,18 +90,25 @@ class VerdictForm(RangeForm):
     )
     attributed_to = forms.CharField(required=False, max_length=300, validators=[reject_markup])
     claim = forms.CharField(required=False, max_length=20)
+    # Prefilled with the sentence, which may quote markup (an article about web security):
+    # checked in clean_claim_text against the article, not refused as HTML outright.
     claim_text = forms.CharField(
         required=False,
         max_length=NOTE_MAX_LENGTH,
-        validators=[reject_markup],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def clean_evidence_url(self):
-        url = self.cleaned_data["evidence_url"].strip()
+        # The service normalises too; here so that the form shows what will be stored.
+        url = normalise_url(self.cleaned_data["evidence_url"])
         if url:
             http_url_validator(url)
         return url
+
+    def clean_claim_text(self):
+        text = self.cleaned_data["claim_text"]
+        reject_markup_not_in(self.article.text)(text)
+        return text
 
     def clean_claim(self):
         value = self.cleaned_data["claim"].strip()

@@ -18,7 +18,7 @@ from django.db.models.lookups import LessThanOrEqual
 from simple_history.models import HistoricalRecords
 
 from annotations.rules.rulings import claim_is_locked
-from annotations.text.sanitising import reject_markup
+from annotations.text.sanitising import contains_markup, reject_markup, reject_markup_not_in
 
 NOTE_MAX_LENGTH = 2000
 QUOTE_CONTEXT_LENGTH = 32  # characters of prefix/suffix kept for the TextQuoteSelector
@@ -94,7 +94,10 @@ class Claim(models.Model):
         OPEN = "open", "Open"
         RESOLVED = "resolved", "Resolved"
 
-    text = models.TextField(validators=[reject_markup])
+    # No markup validator: a claim made from a sentence may quote markup its article
+    # contains (data, rendered escaped). clean() refuses markup the article does not
+    # have (sanitising.reject_markup_not_in); see migration 0008.
+    text = models.TextField()
     origin = models.CharField(
         max_length=300, blank=True, validators=[reject_markup], help_text="who asserts it"
     )
@@ -148,6 +151,22 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    def clean(self) -> None:
+        # Markup in the text is data only where an article it is quoted from has it
+        # verbatim ("<script>" in an article about web security); anything else is typed
+        # markup and refused. A new claim has no appearances yet: claim_create names the
+        # article it is made from (_quoted_from); a claim typed in the admin has none.
+        if not contains_markup(self.text):
+            return
+        source = getattr(self, "_quoted_from", "")
+        if self.pk and not source:
+            texts = Article.objects.filter(spans__claim=self).values_list("text", flat=True)
+            source = "\n\n".join(texts.distinct())
+        try:
+            reject_markup_not_in(source)(self.text)
+        except ValidationError as exc:
+            raise ValidationError({"text": exc.messages}) from None
 
     @property
     def is_locked(self) -> bool:

@@ -23,13 +23,17 @@ def claim_create(
     created_by: AbstractBaseUser | None,
     origin: str = "",
     as_of: datetime.date | None = None,
+    source_text: str = "",
 ) -> Claim:
+    """A new claim. `source_text` is the article text it is made from: markup in `text`
+    is accepted only where that text has it verbatim (Claim.clean)."""
     claim = Claim(
         text=" ".join(text.split()),
         origin=" ".join(origin.split()),
         as_of=as_of,
         created_by=created_by,
     )
+    claim._quoted_from = source_text
     claim.full_clean()
     claim._history_user = created_by
     claim.save()

@@ -16,6 +16,7 @@ from annotations.models import (
 from annotations.services.claims import claim_create
 from annotations.services.rulings import claim_check_unlocked
 from annotations.services.spans import span_get_or_create, span_link_claim
+from annotations.text.sanitising import normalise_url
 
 
 @transaction.atomic
@@ -33,7 +34,7 @@ def verdict_set(
     Refused on an appearance of a ruled (locked) claim. Attributed-to is kept for an
     attributed verdict only: on any other it would read as an attribution."""
     note = note.strip()
-    evidence_url = evidence_url.strip()
+    evidence_url = normalise_url(evidence_url)  # "HTTPS://" would fail the database check
     attributed_to = " ".join(attributed_to.split()) if label == Label.ATTRIBUTED else ""
     if label not in Label.values:
         raise ValidationError({"label": f"Unknown label {label!r}."}, code="label")
@@ -117,7 +118,9 @@ def verdict_record(
         if claim is None:
             # The origin is left for moderators: filled from this verdict it would show
             # the next reviewer how the first one voted, before they vote (blind review).
-            claim = claim_create(text=new_claim_text.strip() or exact, created_by=reviewer)
+            claim = claim_create(
+                text=new_claim_text.strip() or exact, created_by=reviewer, source_text=article.text
+            )
         span = span_link_claim(span=span, claim=claim, user=reviewer)
     return verdict_set(
         span=span,

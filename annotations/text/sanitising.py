@@ -8,6 +8,8 @@ loses words they typed. bleach is used only here, so it can be swapped in one fi
 from __future__ import annotations
 
 import html
+import re
+from collections.abc import Callable
 
 import bleach
 from django.core.exceptions import ValidationError
@@ -29,3 +31,63 @@ def reject_markup(value: str) -> None:
     """Model/form validator: plain text only."""
     if value and contains_markup(value):
         raise ValidationError("HTML is not allowed here; write plain text.", code="markup")
+
+
+# What can look like markup: a tag, comment or doctype ("<...>", unclosed at the end too)
+# and a character reference ("&amp;", "&#60;"). Deliberately wide: a piece it names is
+# only let through when the article has it verbatim; everything else is judged by
+# contains_markup, as typed text always is.
+_MARKUP_PIECE = re.compile(r"<[^<>]*>?|&#?\w+;?")
+
+
+def _collapse(value: str) -> str:
+    return " ".join(value.split())
+
+
+def reject_markup_not_in(source_text: str) -> Callable[[str], None]:
+    """Validator for text quoted from an article (a claim made from a sentence): markup
+    is allowed only where the same characters appear verbatim in `source_text`.
+
+    An article about web security may quote "<script>" in its text; that is data, stored
+    as it is and rendered escaped. What the reviewer typed around it is still held to
+    plain text: every piece that looks like markup and is not in the article (compared
+    with runs of whitespace collapsed, as the claim text is) keeps the value refused."""
+    # Whole pieces, not substrings: "<scr" is in "<script>" but is not what it quotes.
+    quoted = {_collapse(piece) for piece in _MARKUP_PIECE.findall(source_text)}
+
+    def validate(value: str) -> None:
+        if not value or not contains_markup(value):
+            return
+        # Blank out the pieces the article has verbatim; judge what is left. A space,
+        # not nothing, so that two remaining halves cannot join into a new tag.
+        rest = _MARKUP_PIECE.sub(
+            lambda piece: " " if _collapse(piece[0]) in quoted else piece[0], value
+        )
+        reject_markup(rest)
+
+    return validate
+
+
+# Scheme and host are case-insensitive (RFC 3986, 3.1 and 3.2.2); the rest is not.
+_URL_SCHEME_AND_HOST = re.compile(
+    r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<userinfo>[^/?#@]*@)?(?P<host>[^/?#]*)"
+)
+
+
+def normalise_url(value: str) -> str:
+    """The URL as stored: trimmed, with scheme and host in lower case ("HTTPS://Example.org/A"
+    becomes "https://example.org/A"), so that the database's check on "http://" and
+    "https://" agrees with the form's validator, which ignores case. Path, query and the
+    user part keep their case. Anything that is not scheme://... is returned trimmed, for
+    the validator to refuse."""
+    value = value.strip()
+    match = _URL_SCHEME_AND_HOST.match(value)
+    if match is None:
+        return value
+    return (
+        match["scheme"].lower()
+        + "://"
+        + (match["userinfo"] or "")
+        + match["host"].lower()
+        + value[match.end() :]
+    )

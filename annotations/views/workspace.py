@@ -78,6 +78,11 @@ def article_updates(request: HttpRequest, article_id: int) -> HttpResponse:
 
 def _panel_response(request, article, form, *, status=200, saved=False) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
+    if not data and form.is_bound:
+        # A refused verdict on a valid stretch shows the panel again: each message next
+        # to its field, and what the reviewer typed kept.
+        stretch = RangeForm(form.data, article=article)
+        data = stretch.cleaned_data if stretch.is_valid() else {}
     panel = None
     if "start" in data:
         panel = selectors.span_panel(
