@@ -265,7 +265,9 @@ def test_blind_review_and_live_updates_between_two_reviewers(new_page, seeds, al
     expect(bob_sentence.locator("mark")).to_have_count(0)  # no hint of alice's verdict
     bob_sentence.click()
     others = bob_page.locator("#others")
-    expect(others).to_contain_text("1 other reviewer tagged this")
+    # Not even how many others tagged it before bob votes (blind review).
+    expect(others).to_contain_text("show once you have saved yours")
+    expect(others).not_to_contain_text("tagged this")
     expect(others).not_to_contain_text("alice")
     bob_page.keyboard.press("v")
     bob_page.get_by_role("button", name="Save verdict").click()

@@ -125,7 +125,8 @@ def _assert_blind(html: str, where: str) -> None:
     # The article list's column is named "Contested claims"; its figure must be 0.
     for leak in LEAKS:
         assert leak.lower() not in rest.lower(), f"{where} shows {leak!r}"
-    assert not COUNTED_REVIEWERS.search(rest), f"{where} counts reviewers"
+    counted = COUNTED_REVIEWERS.search(rest)
+    assert not counted, f"{where} counts reviewers: {counted and counted.group()!r}"
 
 
 def _workspace_pages(client, claims):
