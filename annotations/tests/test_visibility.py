@@ -6,6 +6,7 @@ and sees everything where she moderates."""
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 import pytest
 from django.test import Client
@@ -366,9 +367,11 @@ def test_it_makes_a_moderator_blind_in_the_workspace_until_she_votes(secrets, ma
     panel_url = reverse("span_panel", args=[span.article.pk])
     before = client.get(panel_url, params, **HTMX).content.decode()
     assert "<strong>alice</strong>" not in before and NOTE not in before
-    # Where she moderates, she sees everything, hidden verdicts too.
+    # Where she moderates, she sees everything: claim pages, the list and its filters.
     page = client.get(reverse("claim_detail", args=[claim_909.pk])).content.decode()
     assert "<strong>alice</strong>" in page and "Consensus:" in page
+    listed = client.get(reverse("claim_list"), {"show": "contested"}, **HTMX).content.decode()
+    assert "1 claim," in listed and "⚠ contested" in listed
     _save(client, span.article, span.start, span.end, claim=str(claim_909.pk))
     after = client.get(panel_url, params, **HTMX).content.decode()
     assert "<strong>alice</strong>" in after and NOTE in after
@@ -395,6 +398,61 @@ def test_it_shows_a_published_ruling_to_everyone(secrets, dora, maria):
     assert "Consensus:" not in page and NOTE not in page
     listed = client.get(reverse("claim_list"), **HTMX).content.decode()
     assert "ruled attributed" in listed
+
+
+# --- query counts for a reviewer who has not voted ---------------------------------------------
+
+
+def _claims_tagged_by_others(count, alice, bob):
+    article, _ = services.article_import(
+        title="Many", text="Many\n\n" + "Claim text here. " * count
+    )
+    for n in range(count):
+        start = 6 + 17 * n
+        verdict = services.verdict_record(
+            article=article,
+            start=start,
+            end=start + 15,
+            exact=article.text[start : start + 15],
+            reviewer=alice,
+            label="verified",
+            note="Alice's note",
+            new_claim_text=f"Claim number {n}",
+        )
+        services.verdict_set(span=verdict.span, reviewer=bob, label="disputed")
+    return article
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_it_keeps_query_counts_fixed_for_a_non_voter(
+    alice, bob, dora, django_assert_num_queries, count
+):
+    article = _claims_tagged_by_others(count, alice, bob)
+    span = Span.objects.filter(article=article).first()
+    client = _client(dora)
+    panel = {"start": span.start, "end": span.end}
+    # The same queries as a voter's, less the ones that would read others' verdicts:
+    # session, user, group, count, page, outlets (no verdict matrix: none may be seen)
+    pages = [
+        (6, reverse("claim_list"), {}),
+        # session, user, group, existence, claim, outlets, spans, my verdicts, supersedes,
+        # measures (no verdict matrix)
+        (10, reverse("claim_detail", args=[span.claim_id]), {}),
+        # session, user, article, sentences, highlights (none: no consensus), version,
+        # figures
+        (7, reverse("article_detail", args=[article.pk]), {}),
+        # session, user, the one aggregate query
+        (3, reverse("article_updates", args=[article.pk]), {"v": "stale"}),
+    ]
+    for queries, url, params in pages:
+        if params.get("v") == "stale":  # the poll with the version the page gave
+            page = client.get(reverse("article_detail", args=[article.pk])).content.decode()
+            params = {"v": unquote(page.split('hx-get="')[1].split("?v=")[1].split('"')[0])}
+        with django_assert_num_queries(queries):
+            response = client.get(url, params, **HTMX)
+        assert response.status_code == (204 if "v" in params else 200), url
+        assert b"Alice" not in response.content
+    assert client.get(reverse("span_panel", args=[article.pk]), panel, **HTMX).status_code == 200
 
 
 # --- the rule itself ---------------------------------------------------------------------------
