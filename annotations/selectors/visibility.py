@@ -71,7 +71,8 @@ def _voted_claims(viewer: Viewer) -> QuerySet:
 
 def _seen(viewer: Viewer, *, span: str, claim: str) -> Q:
     """Condition on rows that reach a span (through `span`, its id, and `claim`, its claim
-    id): the viewer voted on the span's claim, or on the span while it has no claim."""
+    id): the viewer voted on the span's claim, or on the span while it has no claim.
+    This is rules.visibility.sees_others (voted, or not blind) as SQL."""
     if not viewer.blind:
         return Q()
     voted_on_span = Verdict.objects.filter(reviewer=viewer.user, span_id=OuterRef(span))
