@@ -56,7 +56,7 @@ HOSTILE = [
 # The tour: every one of these in every fuzzed parameter, one parameter at a time. Searches
 # and filters get the first three: length, scheme and markup matter where data is stored.
 TOUR = ["\x00", HUGE, "1.5", LONG, "HTTPS://EXAMPLE.ORG/evidence", "<script>x</script>"]
-EXAMPLES = 4  # Hypothesis examples per surface, after the tour
+EXAMPLES = 3  # Hypothesis examples per surface, after the tour
 FUZZ_SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -283,6 +283,55 @@ SURFACES = {
         {"action": "deactivate", "index": "0", "_selected_action": "{charlie.pk}"},
         ["_selected_action", "action"],
     ),
+    "reopen action": (
+        MARIA,
+        "post",
+        "/admin/annotations/claim/",
+        {"action": "reopen", "index": "0", "_selected_action": "{ruled.pk}"},
+        ["_selected_action"],
+    ),
+    "unhide action": (
+        MARIA,
+        "post",
+        "/admin/annotations/verdict/",
+        {"action": "unhide", "index": "0", "_selected_action": "{hidden.pk}"},
+        ["_selected_action"],
+    ),
+    "csv action": (
+        MARIA,
+        "post",
+        "/admin/annotations/claim/",
+        {"action": "download_csv", "index": "0", "_selected_action": "{claim.pk}"},
+        ["_selected_action"],
+    ),
+    "claim add": (
+        MARIA,
+        "post",
+        "/admin/annotations/claim/add/",
+        {"text": "North Korean troops withdrew", "origin": "", "as_of": ""},
+        ["text", "as_of"],
+    ),
+    "span edit": (
+        MARIA,
+        "post",
+        "/admin/annotations/span/{span.pk}/change/",
+        {"claim": "{other.pk}"},
+        ["claim"],
+    ),
+    "figure edit": (
+        MARIA,
+        "post",
+        "/admin/annotations/quantity/{figure.pk}/change/",
+        {"measure": "{drones.pk}"},
+        ["measure"],
+    ),
+    "account edit": (
+        MARIA,
+        "post",
+        "/admin/auth/user/{alice.pk}/change/",
+        {"username": "alice", "is_active": "on"},
+        ["is_active", "username", "is_superuser"],
+    ),
     "claim edit": (
         MARIA,
         "post",
@@ -302,8 +351,15 @@ SURFACES = {
         "post",
         "/admin/auth/user/add/",
         {"username": "dora", "email": "dora@example.org", "first_name": "", "last_name": ""},
-        ["username", "email", "first_name"],
+        ["username", "email"],
     ),
+    "admin sign in": (
+        ANON,
+        "post",
+        "/admin/login/",
+        {"username": "maria", "password": "x"},
+        ["username", "password"],
+    ),  # fmt: skip
     "sign in": (
         ANON,
         "post",
@@ -507,4 +563,10 @@ def test_it_never_answers_5xx_to_any_id_in_the_path(fz):
             outcome = send(fz.clients[MARIA if admin else ALICE], "get", url)
             if outcome.status >= 500:
                 problems.append(f"GET {url[:120]} → {outcome}")
+    # The measure change is a path segment too.
+    for change in TOUR:
+        url = f"/measures/{fz.tanks.pk}/{quote(change, safe='') or '%20'}/"
+        outcome = send(fz.clients[ALICE], "post", url, {"name": "Tanks"})
+        if outcome.status >= 500:
+            problems.append(f"POST {url[:120]} → {outcome}")
     assert not problems, "\n".join(problems)
