@@ -20,15 +20,18 @@ class ArticleAdmin(ModerationAdmin):
     list_display = ["title", "outlet", "published", "byline", "sentence_count", "imported_at"]
     list_filter = ["published", "outlet"]
     search_fields = ["title", "outlet", "byline"]
-    # Text, hash and offsets are fixed at import (a changed text is a new revision), and
-    # so is the date: the figures' as-of dates were taken from it.
-    readonly_fields = ["text", "published", "content_hash", "source_name", "imported_at"]
     date_hierarchy = "published"
     # Django 6's default, now (and no deprecation warning).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request) -> bool:
         # Articles come in through import_articles, which splits sentences and hashes.
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # As imported: text, hash and offsets are what spans and figures are anchored to,
+        # the date is where the figures' as-of dates came from, and a changed article is
+        # a new revision, imported.
         return False
 
     def get_queryset(self, request):

@@ -22,8 +22,9 @@ _MAX_ID = 2**63 - 1
 
 
 def is_id(value: str) -> bool:
-    """A primary key as it may arrive in a form: ASCII digits only (int() would also take
-    "³", " 1", "1_0" and "٣"), within the column's range."""
+    """A primary key as it may arrive in a form: ASCII digits only (isdigit() alone takes
+    "³", which int() refuses; int() alone takes " 1", "1_0" and "٣"), within the column's
+    range."""
     return value.isascii() and value.isdigit() and 0 < int(value) <= _MAX_ID
 
 
