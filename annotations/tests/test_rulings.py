@@ -4,12 +4,14 @@ belonging to attributed verdicts only."""
 
 from __future__ import annotations
 
+import importlib
 import json
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -373,6 +375,31 @@ def test_it_drops_the_prefilled_attribution_when_a_reviewer_disputes(article, al
     assert verdict.label == "disputed" and verdict.attributed_to == ""
     page = client.get(reverse("claim_detail", args=[verdict.span.claim_id])).content.decode()
     assert "to The General Staff" not in page
+
+
+def test_it_cleans_old_attributions_off_other_labels_in_the_migration(claim, alice):
+    verdict = _vote(claim, alice, "disputed")
+    before = verdict.updated_at
+    # Rows from before the constraint: store one the way the old code did.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # rolled back with the test's transaction
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending
+            cursor.execute(
+                "ALTER TABLE annotations_verdict "
+                "DROP CONSTRAINT verdict_attributed_to_only_attributed"
+            )
+        else:
+            cursor.execute("PRAGMA ignore_check_constraints = 1")
+        try:
+            Verdict.objects.filter(pk=verdict.pk).update(attributed_to="The General Staff")
+        finally:
+            if connection.vendor != "postgresql":
+                cursor.execute("PRAGMA ignore_check_constraints = 0")
+    migration = importlib.import_module("annotations.migrations.0006_ruling_overrule")
+    migration.drop_stray_attributions(django_apps, None)
+    verdict.refresh_from_db()
+    assert verdict.attributed_to == "" and verdict.updated_at == before
+    assert verdict.history.first().history_change_reason == migration.REASON
 
 
 def test_it_refuses_attributed_to_on_other_labels_in_the_database(claim, alice):
