@@ -53,9 +53,16 @@ HOSTILE = [
     " ",
     LONG,
 ]
-# The tour: every one of these in every fuzzed parameter, one parameter at a time. Searches
-# and filters get the first three: length, scheme and markup matter where data is stored.
+# The tour: in each fuzzed parameter, one at a time, the hostile values that matter for
+# its kind: numbers and ids get the number-parsing ones, text the stored-text ones.
 TOUR = ["\x00", HUGE, "1.5", LONG, "HTTPS://EXAMPLE.ORG/evidence", "<script>x</script>"]
+NUMBER_TOUR = ["\x00", HUGE, "1.5", "-1"]
+TEXT_TOUR = ["\x00", LONG, "HTTPS://EXAMPLE.ORG/evidence", "<script>x</script>"]
+NUMBERS = {
+    "page", "p", "start", "end", "index", "as_of", "claim", "_selected_action", "into",
+    "newer", "other", "figures", "measure", "measure__id__exact", "select_across", "current",
+    "published__year",
+}  # fmt: skip
 EXAMPLES = 3  # Hypothesis examples per surface, after the tour
 FUZZ_SETTINGS = settings(
     max_examples=EXAMPLES,
@@ -514,7 +521,7 @@ def _survey(w, surfaces) -> list[str]:
         _, method, _, _, fuzzed = SURFACES[surface]
         # One parameter at a time: a refused value in one field must not hide another's.
         for name in fuzzed:
-            for bad in TOUR if method == "post" else TOUR[:3]:
+            for bad in NUMBER_TOUR if name in NUMBERS else TEXT_TOUR:
                 problems += _request(w, surface, {name: bad})
             if name in ID_PARAMETERS:
                 # Real ids the form accepts but the rules may refuse: a ruled (locked)
