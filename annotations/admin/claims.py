@@ -18,6 +18,7 @@ from annotations import selectors, services
 from annotations.admin.base import ChoiceFilter, HistoryAdmin, action_page
 from annotations.models import Claim, Label, Span, Verdict
 from annotations.rules.consensus import CONTESTED, INSUFFICIENT
+from annotations.rules.rulings import claim_is_locked
 from annotations.text.sanitising import reject_markup
 
 
@@ -124,6 +125,12 @@ class ClaimAdmin(HistoryAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and claim_is_locked(ruling=obj.ruling):
+            # The published ruling was made on this wording: reopen the claim to edit it.
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_queryset(self, request):
         # Annotate before ordering: the ordering names annotations.

@@ -187,3 +187,26 @@ def test_every_admin_list_and_change_page_answers(claim_909, maria, django_user_
         if response.status_code == 200 and obj is not None:
             change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
             assert client.get(change).status_code == 200, change
+
+
+def test_it_keeps_a_ruled_claims_wording_until_it_is_reopened(claim_909, maria):
+    services.ruling_publish(claim=claim_909, moderator=maria, label="attributed", rationale="x")
+    client = _client(maria)
+    url = reverse("admin:annotations_claim_change", args=[claim_909.pk])
+    assert client.get(url).status_code == 200
+    history = claim_909.history.count()
+    response = client.post(
+        url, {"text": "Something else", "origin": "", "as_of": ""}, HTTP_X_CSRFTOKEN=client.csrf
+    )
+    assert response.status_code == 403 and claim_909.history.count() == history
+    claim_909.refresh_from_db()
+    assert claim_909.text.startswith("Ukraine captured 909")
+    services.claim_reopen(claim=claim_909, moderator=maria)
+    response = client.post(
+        url,
+        {"text": "Ukraine captured 909 soldiers", "origin": "", "as_of": ""},
+        HTTP_X_CSRFTOKEN=client.csrf,
+    )
+    assert response.status_code == 302
+    claim_909.refresh_from_db()
+    assert claim_909.text == "Ukraine captured 909 soldiers"
