@@ -5,7 +5,11 @@ reviewers review."""
 
 from __future__ import annotations
 
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 REVIEWERS = "Reviewers"
@@ -68,6 +72,28 @@ def _in_moderators(user) -> bool:
 
 def is_moderator(user) -> bool:
     return user.is_authenticated and (user.is_superuser or _in_moderators(user))
+
+
+def may_give_verdicts(user) -> bool:
+    """Give, change and withdraw one's own verdicts: reviewers, and moderators, since a
+    moderator who votes on a span is a reviewer there. Whose verdict a request may touch
+    is decided by the services (always the requester's own)."""
+    return user.is_authenticated and user.has_perm("annotations.add_verdict")
+
+
+def moderator_required(view):
+    """For views outside the admin that only moderators may see (they would unblind
+    reviewers): anonymous users are sent to log in, everyone else who is not a moderator
+    is refused. The same is_moderator the rest of the app asks, not the staff flag."""
+
+    @wraps(view)
+    @login_required
+    def checked(request, *args, **kwargs):
+        if not is_moderator(request.user):
+            raise PermissionDenied("Only moderators can see this.")
+        return view(request, *args, **kwargs)
+
+    return checked
 
 
 def is_reviewer_account(user) -> bool:

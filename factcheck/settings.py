@@ -238,6 +238,17 @@ BLIND_REVIEW = env_bool("BLIND_REVIEW", default=True)
 # History is read, never reverted: verdicts are their reviewers' (the admin refuses too).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
+# Mail (set-password links for reviewer accounts). The console backend prints messages on
+# the server's output, so a local instance never claims to have sent what went nowhere;
+# production names its backend and sender here.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "factcheck@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+
 # Import limits: a single article file larger than this is refused.
 ARTICLE_MAX_BYTES = 1_000_000
 

@@ -77,3 +77,46 @@ def test_a_new_reviewer_gets_the_reviewer_group(django_user_model, groups):
     roles.make_reviewer(dora)
     assert list(dora.groups.values_list("name", flat=True)) == [roles.REVIEWERS]
     assert roles.is_reviewer_account(dora) and not roles.is_moderator(dora)
+
+
+def _csrf_client(user):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    client.get("/")
+    return client, client.cookies["csrftoken"].value
+
+
+def test_it_lets_a_moderator_who_voted_withdraw_her_own_verdict(article, maria, alice):
+    # Moderators hold no delete permission, yet a moderator who votes is a reviewer there.
+    from annotations import services
+    from annotations.models import Verdict
+
+    start = article.text.index("12 tanks")
+    for user in (maria, alice):
+        services.verdict_record(
+            article=article,
+            start=start,
+            end=start + 8,
+            exact="12 tanks",
+            reviewer=user,
+            label="disputed",
+        )
+    client, token = _csrf_client(maria)
+    response = client.post(
+        f"/articles/{article.pk}/verdict/withdraw/",
+        {"start": start, "end": start + 8, "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+    assert list(Verdict.objects.values_list("reviewer__username", flat=True)) == ["alice"]
+
+
+def test_it_refuses_the_annotation_export_to_staff_outside_the_moderators(
+    django_user_model, claim_909
+):
+    # The export would unblind reviewers: the Moderators group decides, not the staff flag.
+    staff = django_user_model.objects.create_user("sam", password="sam-password", is_staff=True)
+    client, _ = _csrf_client(staff)
+    assert client.get("/annotations/").status_code == 403
+    assert client.get("/annotations/?page=1").status_code == 403

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from annotations import exports, selectors
 from annotations.models import Article, Claim, Verdict
+from annotations.roles import moderator_required
 
 FEED_PAGE_SIZE = 50
 ANNOTATION_PAGE_SIZE = 100
@@ -85,14 +85,14 @@ def _visible_verdicts():
     return Verdict.objects.filter(hidden=False).select_related("span__article", "reviewer")
 
 
-@staff_member_required
+@moderator_required
 @require_GET
 def annotation_detail(request: HttpRequest, verdict_id: int) -> JsonResponse:
     verdict = get_object_or_404(_visible_verdicts(), pk=verdict_id)
     return _json(exports.web_annotation(request, verdict), ANNOTATION_JSONLD)
 
 
-@staff_member_required
+@moderator_required
 @require_GET
 def annotation_collection(request: HttpRequest) -> JsonResponse:
     """The W3C AnnotationCollection of every visible verdict; ?page=N gives its pages."""
