@@ -438,3 +438,21 @@ def test_a_moderator_rules_merges_and_hides_in_the_admin(
     expect(reviewer.locator("main")).to_contain_text(f"Merged into claim #{contested.pk}")
     reviewer.goto(f"/claims/{contested.pk}/")
     expect(reviewer.locator(".appearances > li")).to_have_count(2)
+
+
+def test_it_fits_the_article_list_and_header_into_a_phone_width(new_page, seeds, alice, maria):
+    # At 390 px a six-column table and a moderator's four header links scrolled sideways.
+    for username in ("alice", "maria"):
+        page = new_page(username)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto("/")
+        widths = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1], f"{username}: the article list scrolls sideways"
+        # The cards name each value, since the table's header row is not shown.
+        label = page.evaluate(
+            "getComputedStyle(document.querySelector('td[data-label=Published]'), '::before')"
+            ".content"
+        )
+        assert label == '"Published: "'
