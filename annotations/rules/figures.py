@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from annotations.text.quantities import QUALIFIERS, Reading
@@ -42,6 +43,8 @@ _AREA = re.compile(r"square (?:kilometers|kilometres|miles)", re.IGNORECASE)
 _AS_OF = re.compile(
     r"\bas of (?P<month>[A-Z][a-z]+)\.? (?P<day>\d{1,2})(?:,? (?P<year>\d{4}))?", re.IGNORECASE
 )
+# Plurals without an s: "twelve thousand people" counts, "the remaining two lost" does not.
+_PLURALS = {"people", "children", "men", "women", "police", "staff", "livestock", "cattle"}
 _MONTHS = {
     m: i
     for i, m in enumerate(
@@ -64,13 +67,16 @@ def measure_key(found: Found, sentence: str) -> tuple[str, str] | None:
     else:
         side = next((name for name, pattern in _SIDES if pattern.search(sentence)), "russian")
     counted = _SIDE_WORDS.sub("", counted).strip()
+    if found.percent:
+        # "forty per cent" names its measure by the words around it, not after it.
+        return f"{side}:percent:{counted}", f"{counted} (%)"
     written = not found.text[:1].isdigit()
     if written and not any(re.search(pattern, counted) for _, pattern in EQUIPMENT):
         first = counted.split(" ", 1)[0]
-        if not first.endswith("s") or first in {"others", "is", "was", "has"}:
+        if first not in _PLURALS and (
+            not first.endswith("s") or first in {"others", "is", "was", "has"}
+        ):
             return None
-    if found.percent:
-        return f"{side}:percent:{counted}", f"{counted} (%)"
     area = _AREA.search(after)
     if area:
         unit = area.group(0).lower().replace("kilometres", "kilometers")
@@ -139,6 +145,7 @@ class Figure:
     qualifier: str
     as_of: datetime.date | None
     label: str = ""  # where it is from, for the one-line reason
+    percent: bool = False
 
 
 @dataclass(frozen=True)
@@ -167,6 +174,13 @@ def _rounding(value: float) -> float:
     return 0.0 if zeros == 0 else 10**zeros / 2
 
 
+def _percent_rounding(value: float) -> float:
+    """Half the last stated digit of a share: 33 % is 32.5 up to 33.5, 2.4 % is 2.35 up
+    to 2.45, and "a third" (33.33) lies inside "33 %". Shares are not rounded to tens."""
+    decimals = len(f"{value:g}".partition(".")[2])
+    return 0.5 * 10**-decimals
+
+
 def allowed_values(figure: Figure) -> Interval:
     """The values a figure's wording allows (quantities.Reading says what each qualifier
     means; an unknown or missing qualifier reads as the figure itself)."""
@@ -175,7 +189,7 @@ def allowed_values(figure: Figure) -> Interval:
     if reading is Reading.EXACT:
         # A round figure stands for every value that rounds to it: 12,000 is 11,500 up to
         # but not including 12,500, so 11,000 and 12,000 never both hold.
-        slack = _rounding(figure.value)
+        slack = _percent_rounding(figure.value) if figure.percent else _rounding(figure.value)
         return Interval(low - slack, high + slack, high_open=slack > 0)
     if reading is Reading.ABOUT:
         slack = max(0.05 * high, _rounding(figure.value))
@@ -232,3 +246,123 @@ def _num(figure: Figure) -> str:
 
 def _say(figure: Figure) -> str:
     return f"“{(figure.qualifier + ' ') if figure.qualifier else ''}{_num(figure)}”"
+
+
+# --- one measure or two: by what is counted and what happened to it -------------------------
+
+# The keys measure_key gives from the seeds' vocabulary; any other key is just the counted
+# words, which differ with the wording ("people" vs "people evacuated").
+_NAMED_KEY = re.compile(r":(?:equipment|casualties|prisoners|killed|deployed)\b|^area:")
+
+
+def _words(sentence: str) -> frozenset[str]:
+    return frozenset(sentence.split())
+
+
+# Words that say how a figure moved or who said it, not what it counts.
+_NOT_EVENTS = _words(
+    "said told according confirmed added announced stated estimated reported including rose "
+    "risen rising climbed reached increased fell fallen dropped stood went jumped stayed "
+    "remained now still being having morning evening during following"
+)
+# An event said in other words: "killed" and "died" count the same dead (word stems).
+_SAME_EVENT = {
+    stem: event
+    for event, stems in {
+        "death": "kill die died dead death dy",
+        "injury": "injur wound hurt",
+        "arrest": "arrest detain",
+        "flee": "flee fled displac evacuat",
+        "rescue": "rescu pull sav",
+        "lose": "lost lose los",
+        "cut": "cut shed slash",
+        "spend": "spent spend cost",
+    }.items()
+    for stem in _words(stems)
+}
+_IRREGULAR_VERBS = _words(
+    "killed died dead fled lost cut hit shot hurt spent won left sold built held kept sent "
+    "paid caught missing given taken seen flown drew raised costs cost has carried"
+)
+_NOT_THINGS = _words(
+    "new more other additional total some last this next week weeks month months year years "
+    "day days today yesterday so far monday tuesday wednesday thursday friday saturday sunday "
+    "morning night evening officials said police of the a an were was is are have has had "
+    "been be now still up"
+)
+_CURRENCY_BEFORE = {"$": "dollar", "€": "euro", "£": "pound", "¥": "yen"}
+_CONTENT = re.compile(r"[a-z][a-z’'-]+")
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:and|but|while|including|after|as)\b")
+
+
+@dataclass(frozen=True)
+class Described:
+    """What a figure counts ("thing": households, euros) and what happened to it ("events":
+    arrested, damaged), as word stems; text is the two in words, for a sentence model."""
+
+    key: str
+    percent: bool
+    thing: frozenset[str]
+    events: frozenset[str]
+    text: str
+
+
+def _stem(word: str) -> str:
+    word = word.lower().strip("’'-")
+    for ending in ("ies", "ied", "ing", "ed", "es", "s", "e"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            word = word[: -len(ending)] + ("y" if ending in {"ies", "ied"} else "")
+            break
+    return word
+
+
+def describe(found: Found, sentence: str, key: str) -> Described:
+    """The counted thing and event of one figure of a sentence."""
+    before = _CLAUSE_BREAK.split(sentence[: found.start].lower())[-1]
+    after_clause = _CLAUSE_BREAK.split(sentence[found.end :].lower())[0]
+    counted = [w for w in found.counted.split() if w not in _NOT_THINGS]
+    symbol = sentence[: found.start].rstrip()[-1:]
+    if symbol in _CURRENCY_BEFORE:
+        thing = {_CURRENCY_BEFORE[symbol]}
+    elif counted and not re.match(r"^\W*(?:in|at|on|by|for|to|from)\b", after_clause):
+        # The words right after the figure name what it counts: "1,250 new cases".
+        thing = {_stem(w) for w in counted if not _is_verb(w)} or {_stem(counted[0])}
+    else:
+        # "Turnout reached 40 percent", "the death toll rose to 2,300": the subject before.
+        thing = {_stem(w) for w in _CONTENT.findall(before) if w not in _NOT_THINGS | _NOT_EVENTS}
+        thing -= {_stem(w) for w in _CONTENT.findall(before) if _is_verb(w)}
+    words = _CONTENT.findall(sentence.lower())
+    events = {_SAME_EVENT.get(_stem(w), _stem(w)) for w in words if _is_verb(w)}
+    thing = {_SAME_EVENT.get(w, w) for w in thing} - events
+    text = " ".join(sorted(thing)) + " " + " ".join(sorted(events))
+    return Described(key, found.percent, frozenset(thing), frozenset(events), text.strip())
+
+
+def _is_verb(word: str) -> bool:
+    if word in _NOT_EVENTS:
+        return False
+    return word in _IRREGULAR_VERBS or (
+        len(word) > 4 and word.endswith(("ed", "ing")) and word not in {"hundred", "during"}
+    )
+
+
+def same_measure(
+    a: Described,
+    b: Described,
+    similarity: Callable[[str, str], float] | None = None,
+    threshold: float = 0.8,
+) -> bool:
+    """Whether two figures count the same thing: the seeds' named measures by key; a share
+    and a count never; otherwise by meaning — a sentence model's similarity of the counted
+    thing and event when one is given, else the same counted thing (after stemming) and no
+    contrary event ("destroyed" vs "damaged" homes are two measures; "killed" and "died" one).
+    """
+    if a.percent != b.percent:
+        return False
+    if _NAMED_KEY.search(a.key) and _NAMED_KEY.search(b.key):
+        return a.key == b.key
+    if similarity is not None:
+        return similarity(a.text, b.text) >= threshold
+    if not a.thing & b.thing:
+        return False
+    return not (a.events and b.events) or bool(a.events & b.events)

@@ -1,8 +1,10 @@
 """Find the quantities a sentence states: value (or range), qualifier, what is counted.
 
 "approximately 39,900 casualties" → 39900, "approximately", "casualties". Written-out
-numbers ("three helicopters") are read by text2num. Years, dates, clock times, durations
-("11 years of war") and ordinals are not quantities and are skipped.
+numbers ("three helicopters", "twelve thousand") are read by text2num; "a dozen", "half a
+million", "two and a half million" and "a thousand" whole; "a third of voters" and "half
+of the residents" as percentages. Years, dates, clock times ("at 10:30", "7 p.m."),
+durations ("11 years of war") and ordinals are not quantities and are skipped.
 
 Pure functions over text; offsets are code points of the text given.
 """
@@ -148,6 +150,31 @@ _DATE_BEFORE = re.compile(rf"(?:^|\W){_MONTHS}\s*$", re.IGNORECASE)
 _DATE_AFTER = re.compile(rf"^\s*(?:,\s*)?{_MONTHS}(?:\W|$)", re.IGNORECASE)
 _ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b", re.IGNORECASE)
 _WORD = re.compile(r"[\w’'-]+|[^\w\s]")
+# "7 p.m.", "6 am", "10.30pm", "9 o'clock", "14h GMT": a time of day, not a count.
+_CLOCK_AFTER = re.compile(
+    r"^\s*(?:[ap]\.?m\b\.?|o[’']clock\b|h\b|hrs\b|(?:gmt|utc|cet|bst|edt|est)\b)", re.IGNORECASE
+)
+# "the 2024 elections", "in 2000": a four-digit figure after these words names a year.
+_YEAR_BEFORE = re.compile(
+    r"(?:^|\W)(?:the|in|since|of|by|until|fiscal|from|during|before|after|mid|early|late)\s+$",
+    re.IGNORECASE,
+)
+_FRACTIONS = {"half": 2, "third": 3, "quarter": 4, "fifth": 5, "tenth": 10}
+_SMALL = "a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_SCALE_WORD = "hundred|thousand|million|billion|dozen"
+# Numbers whose words text2num cannot read whole; each gives its value in _special_value.
+# A lone "a" before "hundred"/"dozen" is part of the number, which text2num rejects.
+_SPECIAL = re.compile(
+    rf"(?<![\w.,:/-])(?i:(?P<whole>{_ANY_NUMBER_WORD}|\d+(?:\.\d+)?)\s+and\s+a\s+"
+    rf"(?P<and_frac>half|quarter)\s+(?P<and_scale>{_SCALE_WORD})"
+    rf"|(?:a\s+|one\s+)?(?P<frac>half|quarter)\s+(?:of\s+)?an?\s+(?P<frac_scale>{_SCALE_WORD})"
+    rf"|(?P<count>{_SMALL}|\d+)\s+dozen"
+    rf"|(?P<lone>an?)\s+(?P<lone_scale>{_SCALE_WORD})(?![\s-]+(?:and\s+)?(?:{_ANY_NUMBER_WORD})\b)"
+    rf"|(?P<part>{_SMALL})[\s-]+(?P<parts>half|halves|thirds?|quarters?|fifths?|tenths?)\s+of\b"
+    rf"|(?P<half>half)\s+of\b)(?!\w)"
+    rf"(?P<percent>)",
+)
+_SCALE_VALUES = {"hundred": 100, "dozen": 12, **_SCALES}
 
 
 @dataclass(frozen=True)
@@ -174,6 +201,33 @@ def _to_number(token: str) -> float | None:
         return None
 
 
+def _special_value(match: re.Match[str]) -> tuple[float, bool] | None:
+    """(value, percent) of a _SPECIAL match: "half a million" → 500,000; "a third of" →
+    33.3 %, since a share of something is a percentage written in words."""
+    group = match.group
+    if group("and_scale"):
+        whole = _to_number(group("whole"))
+        if whole is None:
+            return None
+        fraction = 1 / _FRACTIONS[group("and_frac").lower()]
+        return (whole + fraction) * _SCALE_VALUES[group("and_scale").lower()], False
+    if group("frac_scale"):
+        fraction = 1 / _FRACTIONS[group("frac").lower()]
+        return fraction * _SCALE_VALUES[group("frac_scale").lower()], False
+    if group("count") is not None:
+        count = 1.0 if group("count").lower() in {"a", "an"} else _to_number(group("count"))
+        return (count * 12, False) if count else None
+    if group("lone_scale"):
+        return float(_SCALE_VALUES[group("lone_scale").lower()]), False
+    if group("parts"):
+        part = 1.0 if group("part").lower() in {"a", "an"} else _to_number(group("part"))
+        denominator = _FRACTIONS[group("parts").lower().rstrip("s").replace("halve", "half")]
+        return (round(100 * part / denominator, 2), True) if part else None
+    if group("half"):
+        return 50.0, True
+    return None
+
+
 def _counted(after: str) -> str:
     words = []
     for word in _WORD.findall(after)[:8]:
@@ -192,20 +246,33 @@ def _counted(after: str) -> str:
     return " ".join(words)
 
 
-def _is_year(value: float, token: str, after: str) -> bool:
+def _is_year(value: float, token: str, after: str, before: str) -> bool:
     return (
         token.isdigit()
         and len(token) == 4
         and 1800 <= value <= 2100
-        and not re.match(r"^\s+[a-z]+s\b", after)  # "2000 troops" is a count
+        # "2000 troops" is a count, "the 2024 elections" a year
+        and (
+            not re.match(r"^\s+(?!(?:was|is|has|does)\b)[a-z]+s\b", after)
+            or bool(_YEAR_BEFORE.search(before))
+        )
     )
 
 
 def extract_quantities(text: str) -> list[Quantity]:
     found = []
-    for match in _NUMBER.finditer(text):
-        token = match.group("num")
+    specials = [m for m in _SPECIAL.finditer(text) if _special_value(m)]
+    for match in sorted([*specials, *_NUMBER.finditer(text)], key=lambda m: m.start()):
         before, after = text[: match.start()], text[match.end() :]
+        if _CLOCK_AFTER.match(after):
+            continue  # "7 p.m."
+        if match.re is _SPECIAL:
+            value, percent = _special_value(match)
+            found.append(_quantity(match, before, after, value, None, percent))
+            continue
+        if any(s.start() <= match.start() < s.end() for s in specials):
+            continue  # "a dozen" was read whole above; "twelve" of "twelve dozen" too
+        token = match.group("num")
         if _DATE_BEFORE.search(before) or _DATE_AFTER.match(after):
             continue  # "August 6", "6 November"
         if _ORDINAL_AFTER.match(after):
@@ -219,7 +286,7 @@ def extract_quantities(text: str) -> list[Quantity]:
             continue
         if match.group("scale"):
             value *= _SCALES[match.group("scale").lower()]
-        if not match.group("scale") and _is_year(value, token, after):
+        if not match.group("scale") and _is_year(value, token, after, before):
             continue
         counted = _counted(after)
         first_word = counted.split(" ", 1)[0] if counted else ""
@@ -227,20 +294,24 @@ def extract_quantities(text: str) -> list[Quantity]:
             continue  # "11 years of war", "six months"
         if token.lower() == "one" and (counted in {"", "another"} or re.match(r"^\s+of\b", after)):
             continue  # "one of three brigades" counts brigades, not "one"
-        qualifier = _QUALIFIER.search(before[-40:])
         high = _to_number(match.group("high")) if match.group("high") else None
         if high is not None and high < value:
             high = None  # "1-0" or a dash that is not a range
-        found.append(
-            Quantity(
-                start=match.start(),
-                end=match.end(),
-                text=match.group(0),
-                value=value,
-                high=high,
-                qualifier=qualifier.group("q").lower() if qualifier else "",
-                counted=counted,
-                percent=bool(match.group("percent")),
-            )
-        )
+        found.append(_quantity(match, before, after, value, high, bool(match.group("percent"))))
     return found
+
+
+def _quantity(
+    match: re.Match[str], before: str, after: str, value: float, high: float | None, percent: bool
+) -> Quantity:
+    qualifier = _QUALIFIER.search(before[-40:])
+    return Quantity(
+        start=match.start(),
+        end=match.end(),
+        text=match.group(0),
+        value=value,
+        high=high,
+        qualifier=qualifier.group("q").lower() if qualifier else "",
+        counted=_counted(after),
+        percent=percent,
+    )
