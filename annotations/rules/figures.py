@@ -167,11 +167,13 @@ class Interval:
 
 
 def _rounding(value: float) -> float:
-    """Half the step a round figure implies: 40,000 → 5,000; 16,000 → 500; 909 → 0."""
+    """Half the step a round figure implies: 16,000 → 500; 909 → 0; but at most a tenth of
+    it, so a one-digit figure is not a guess to ±50 %: 40,000 → 4,000, and "a million
+    pounds" then "1.4 million" is an update, not a rounding."""
     if value <= 0 or value != int(value):
         return 0.0
     zeros = len(str(int(value))) - len(str(int(value)).rstrip("0"))
-    return 0.0 if zeros == 0 else 10**zeros / 2
+    return 0.0 if zeros == 0 else min(10**zeros / 2, value / 10)
 
 
 def _percent_rounding(value: float) -> float:

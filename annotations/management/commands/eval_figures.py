@@ -33,6 +33,8 @@ class Evaluation:
     right: int = 0
     by_expected: Counter = field(default_factory=Counter)
     right_by_expected: Counter = field(default_factory=Counter)
+    # the pairs written after the rules were tuned: (right, total)
+    after_tuning: list[int] = field(default_factory=lambda: [0, 0])
     failures: list[str] = field(default_factory=list)
     # (sentence, figure text) read from a clock time, year, date, ordinal or duration
     false_figures: list[tuple[str, str]] = field(default_factory=list)
@@ -81,6 +83,9 @@ def evaluate(
         expected = pair["expected"]
         result.total += 1
         result.by_expected[expected] += 1
+        if pair.get("written_after_tuning"):
+            result.after_tuning[0] += got == expected
+            result.after_tuning[1] += 1
         if got == expected:
             result.right += 1
             result.right_by_expected[expected] += 1
@@ -105,6 +110,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"pairs judged right: {result.right}/{result.total} ({result.accuracy:.1%})"
         )
+        right, total = result.after_tuning
+        self.stdout.write(f"  of them written after the rules were tuned: {right}/{total}")
         for expected, count in sorted(result.by_expected.items()):
             right = result.right_by_expected[expected]
             self.stdout.write(f"  {expected}: {right}/{count}")
