@@ -81,6 +81,17 @@ def may_give_verdicts(user) -> bool:
     return user.is_authenticated and user.has_perm("annotations.add_verdict")
 
 
+def may_move_span(user, span) -> bool:
+    """Moderators move any highlight to another claim. A reviewer moves only a highlight
+    that carries their own verdict and nobody else's: moving it changes which claim the
+    others' verdicts count for, and through the claim it joins would show the mover
+    verdicts they have not earned the sight of (blind review)."""
+    if is_moderator(user):
+        return True
+    voters = set(span.verdicts.values_list("reviewer_id", flat=True))
+    return voters == {user.pk}
+
+
 def moderator_required(view):
     """For views outside the admin that only moderators may see (they would unblind
     reviewers): anonymous users are sent to log in, everyone else who is not a moderator

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from annotations import roles
 from annotations.models import (
     QUOTE_CONTEXT_LENGTH,
     Article,
@@ -93,7 +94,12 @@ def span_link_claim(*, span: Span, claim: Claim | None, user: AbstractBaseUser) 
 
 @transaction.atomic
 def span_move(*, span: Span, claim: Claim, user: AbstractBaseUser) -> Span:
-    """Move a span to another claim (reviewers and moderators); recorded in history."""
+    """Move a span to another claim (moderators, or the span's only reviewer); recorded in
+    history."""
     if not user.has_perm("annotations.change_span"):
         raise PermissionDenied("You cannot move highlights between claims.")
+    if not roles.may_move_span(user, span):
+        raise PermissionDenied(
+            "Other reviewers have tagged this highlight: ask a moderator to move it."
+        )
     return span_link_claim(span=span, claim=claim, user=user)

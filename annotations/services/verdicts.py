@@ -16,7 +16,7 @@ from annotations.models import (
 from annotations.services.claims import claim_create
 from annotations.services.rulings import claim_check_unlocked
 from annotations.services.spans import span_get_or_create, span_link_claim
-from annotations.text.sanitising import normalise_url
+from annotations.text.sanitising import normalise_url, reject_unsafe_url
 
 
 @transaction.atomic
@@ -35,6 +35,10 @@ def verdict_set(
     attributed verdict only: on any other it would read as an attribution."""
     note = note.strip()
     evidence_url = normalise_url(evidence_url)  # "HTTPS://" would fail the database check
+    try:
+        reject_unsafe_url(evidence_url)
+    except ValidationError as exc:
+        raise ValidationError({"evidence_url": exc.messages}) from None
     attributed_to = " ".join(attributed_to.split()) if label == Label.ATTRIBUTED else ""
     if label not in Label.values:
         raise ValidationError({"label": f"Unknown label {label!r}."}, code="label")

@@ -220,7 +220,7 @@ def test_it_refuses_measure_forms_with_ids_beyond_64_bits(
     ("typed", "stored"),
     [
         ("HTTPS://Example.ORG/Report?ID=7", "https://example.org/Report?ID=7"),
-        ("Http://user:PW@Example.org:8080/A", "http://user:PW@example.org:8080/A"),
+        ("Http://Example.org:8080/A?Q=B", "http://example.org:8080/A?Q=B"),
         ("  hTTp://example.org  ", "http://example.org"),
     ],
 )
@@ -241,6 +241,39 @@ def test_the_service_lowercases_the_scheme_too(alice, tanks):
     )
     verdict.refresh_from_db()
     assert verdict.evidence_url == "https://example.org/x"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        'https://example.org/"><script>alert(1)</script>',
+        "https://user:pw@example.org/report",
+        "https://trusted.org@evil.example/",
+        "https://example.org/a b",
+        "https://example.org/a\\b",
+    ],
+)
+def test_it_refuses_evidence_links_with_credentials_quotes_or_spaces(alice_client, tanks, typed):
+    response = _post(
+        alice_client,
+        reverse("verdict_save", args=[tanks.pk]),
+        _verdict_data(tanks, evidence_url=typed),
+        htmx=True,
+    )
+    assert response.status_code == 422
+    assert not Verdict.objects.exists()
+
+
+def test_the_service_refuses_an_evidence_link_with_credentials(alice, tanks):
+    start = TANKS.index("12")
+    span = services.span_get_or_create(
+        article=tanks, start=start, end=start + 2, exact="12", created_by=alice
+    )
+    with pytest.raises(ValidationError):
+        services.verdict_set(
+            span=span, reviewer=alice, label="verified", evidence_url="https://a:b@example.org/"
+        )
+    assert not Verdict.objects.exists()
 
 
 # --- measure keys and names -----------------------------------------------------------------

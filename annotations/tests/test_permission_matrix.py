@@ -426,7 +426,9 @@ WRITES = {
 WRITE_MATRIX = [
     ("save a verdict on alice's span", LOGIN, REDIRECT, REDIRECT, REDIRECT),
     ("withdraw the verdict on alice's span", LOGIN, REDIRECT, 404, CLIENT_ERROR),
-    ("move alice's span to another claim", LOGIN, REDIRECT, REDIRECT, REDIRECT),
+    # Only the span's sole reviewer or a moderator moves it: bob would re-count alice's
+    # verdict elsewhere and see it through a claim he voted on (roles.may_move_span).
+    ("move alice's span to another claim", LOGIN, REDIRECT, 403, REDIRECT),
     (
         "move alice's span into a ruled (locked) claim",
         LOGIN,

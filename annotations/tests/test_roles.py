@@ -120,3 +120,49 @@ def test_it_refuses_the_annotation_export_to_staff_outside_the_moderators(
     client, _ = _csrf_client(staff)
     assert client.get("/annotations/").status_code == 403
     assert client.get("/annotations/?page=1").status_code == 403
+
+
+def _tag(article, user, label="disputed"):
+    from annotations import services
+
+    start = article.text.index("12 tanks")
+    return services.verdict_record(
+        article=article, start=start, end=start + 8, exact="12 tanks", reviewer=user, label=label
+    ).span
+
+
+def _move(user, article, span, claim):
+    client, token = _csrf_client(user)
+    return client.post(
+        f"/articles/{article.pk}/span/move/",
+        {"start": span.start, "end": span.end, "claim": claim.pk, "csrfmiddlewaretoken": token},
+    )
+
+
+def test_it_refuses_a_reviewer_moving_a_highlight_others_tagged(article, alice, bob):
+    # Moving it would re-count alice's verdict elsewhere and, through a claim bob voted
+    # on, show him her verdict before he gave his own on this highlight.
+    from annotations import services
+    from annotations.models import Span
+
+    span = _tag(article, alice)
+    other = services.claim_create(text="Another claim", created_by=bob)
+    response = _move(bob, article, span, other)
+    assert response.status_code == 403
+    assert Span.objects.get(pk=span.pk).claim_id == span.claim_id
+    _tag(article, bob)  # once bob has voted here too, it carries alice's verdict still
+    assert _move(bob, article, span, other).status_code == 403
+    assert Span.objects.get(pk=span.pk).claim_id == span.claim_id
+
+
+def test_it_lets_the_only_reviewer_or_a_moderator_move_a_highlight(article, alice, maria):
+    from annotations import services
+    from annotations.models import Span
+
+    span = _tag(article, alice)
+    first = services.claim_create(text="First other claim", created_by=alice)
+    second = services.claim_create(text="Second other claim", created_by=alice)
+    assert _move(alice, article, span, first).status_code == 302
+    assert Span.objects.get(pk=span.pk).claim_id == first.pk
+    assert _move(maria, article, span, second).status_code == 302
+    assert Span.objects.get(pk=span.pk).claim_id == second.pk

@@ -91,3 +91,27 @@ def normalise_url(value: str) -> str:
         + match["host"].lower()
         + value[match.end() :]
     )
+
+
+# Characters that no link a reviewer copies from a browser's address bar contains raw
+# (browsers percent-encode them), but that break out of an attribute or a tag.
+_URL_FORBIDDEN = re.compile(r"[<>\"'`\s\\]")
+
+
+def reject_unsafe_url(value: str) -> None:
+    """Validator for evidence links, beside the http(s) check: no user name or password
+    in the link (it would publish a credential, or disguise the real host as in
+    https://trusted.org@evil.example/), and no quote, angle bracket, backslash or space."""
+    if not value:
+        return
+    if _URL_FORBIDDEN.search(value):
+        raise ValidationError(
+            "A link cannot contain spaces, quotes, angle brackets or backslashes.",
+            code="unsafe_url",
+        )
+    match = _URL_SCHEME_AND_HOST.match(value)
+    if match is not None and match["userinfo"]:
+        raise ValidationError(
+            "A link cannot carry a user name or password (the part before “@”).",
+            code="unsafe_url",
+        )

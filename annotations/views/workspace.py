@@ -284,6 +284,9 @@ def span_move(request: HttpRequest, article_id: int) -> HttpResponse:
         for message in exc.messages:
             form.add_error(None, message)
         return _panel_response(request, article, form, status=422)
+    except PermissionDenied as exc:  # others' verdicts are on it: a moderator moves it
+        form.add_error(None, str(exc))
+        return _panel_response(request, article, form, status=403)
     if not is_fragment_request(request):
         return redirect(reverse("claim_detail", args=[data["claim"].pk]))
     return _panel_response(request, article, form)
