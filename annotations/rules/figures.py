@@ -300,7 +300,8 @@ _CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:and|but|while|including|after|as)\b")
 @dataclass(frozen=True)
 class Described:
     """What a figure counts ("thing": households, euros) and what happened to it ("events":
-    arrested, damaged), as word stems; text is the two in words, for a sentence model."""
+    arrested, damaged), as word stems; text is the sentence without its numbers, for a
+    sentence model."""
 
     key: str
     percent: bool
@@ -336,8 +337,12 @@ def describe(found: Found, sentence: str, key: str) -> Described:
     words = _CONTENT.findall(sentence.lower())
     events = {_SAME_EVENT.get(_stem(w), _stem(w)) for w in words if _is_verb(w)}
     thing = {_SAME_EVENT.get(w, w) for w in thing} - events
-    text = " ".join(sorted(thing)) + " " + " ".join(sorted(events))
-    return Described(key, found.percent, frozenset(thing), frozenset(events), text.strip())
+    # For a sentence model: the sentence with this figure's number, and any other, left out,
+    # so two wordings of one measure compare by what they say is counted and what happened.
+    text = re.sub(r"\d[\d:.,]*", "", sentence[: found.start] + sentence[found.end :])
+    return Described(
+        key, found.percent, frozenset(thing), frozenset(events), " ".join(text.split())
+    )
 
 
 def _is_verb(word: str) -> bool:
@@ -352,7 +357,7 @@ def same_measure(
     a: Described,
     b: Described,
     similarity: Callable[[str, str], float] | None = None,
-    threshold: float = 0.8,
+    threshold: float = 0.61,
 ) -> bool:
     """Whether two figures count the same thing: the seeds' named measures by key; a share
     and a count never; otherwise by meaning — a sentence model's similarity of the counted

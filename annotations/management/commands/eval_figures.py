@@ -105,8 +105,19 @@ def evaluate(
 class Command(BaseCommand):
     help = "Judge the held-out figure pairs and print the accuracy and every failed pair."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--embeddings",
+            action="store_true",
+            help="group measures by the sentence model's similarity instead of the word rules",
+        )
+
     def handle(self, *args, **options):
-        result = evaluate()
+        similarity = None
+        if options["embeddings"]:
+            # Imported here: loading the model takes seconds, and only this option needs it.
+            from annotations.matching.embeddings import similarity
+        result = evaluate(similarity=similarity)
         self.stdout.write(
             f"pairs judged right: {result.right}/{result.total} ({result.accuracy:.1%})"
         )
