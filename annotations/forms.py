@@ -7,8 +7,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
 from annotations.converters import MAX_ID, is_id
-from annotations.models import NOTE_MAX_LENGTH, Claim, Label, http_url_validator
-from annotations.text.sanitising import normalise_url, reject_markup, reject_markup_not_in
+from annotations.models import NOTE_MAX_LENGTH, Claim, Label, Span, http_url_validator
+from annotations.selectors.suggestions import claim_suggestions
+from annotations.text.sanitising import (
+    normalise_url,
+    reject_markup,
+    reject_markup_not_in,
+    reject_unsafe_url,
+)
 
 NEW_CLAIM = "new"
 
@@ -97,12 +103,18 @@ class VerdictForm(RangeForm):
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # "New claim" while a strong match exists is refused once with this box to tick, so a
+    # duplicate claim is a deliberate choice, with or without JavaScript.
+    confirm_new = forms.BooleanField(required=False)
+    # The strong match a "new claim" was refused for; the panel offers it by name.
+    strong_match = None
 
     def clean_evidence_url(self):
         # The service normalises too; here so that the form shows what will be stored.
         url = normalise_url(self.cleaned_data["evidence_url"])
         if url:
             http_url_validator(url)
+            reject_unsafe_url(url)
         return url
 
     def clean_claim_text(self):
@@ -126,7 +138,28 @@ class VerdictForm(RangeForm):
         elif data.get("label") in (Label.VERIFIED, Label.DISPUTED):
             # The panel prefills it from "according to X"; only attributed verdicts carry it.
             data["attributed_to"] = ""
+        if "claim" in data and data["claim"] is None and not data.get("confirm_new"):
+            self._ask_before_a_new_claim(data)
         return data
+
+    def _ask_before_a_new_claim(self, data):
+        if "exact" not in data:
+            return
+        # A stretch already under a claim keeps it (the panel posts that claim's id).
+        if Span.objects.filter(
+            article=self.article, start=data["start"], end=data["end"], claim__isnull=False
+        ).exists():
+            return
+        suggestions = claim_suggestions(text=data["exact"])
+        top = suggestions[0] if suggestions else None
+        # A ruled claim is locked: a new claim is then the only way, so nothing to confirm.
+        if top and top.strong and not top.claim.is_locked:
+            self.strong_match = top.claim
+            self.add_error(
+                "claim",
+                "A claim very like this one already exists. Choose it above, or tick "
+                "“create a new claim anyway”.",
+            )
 
 
 class SpanMoveForm(RangeForm):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
-from annotations.models import Article, Claim, Quantity, Sentence, Span, Verdict
-from annotations.rules.figures import Figure, judge
+from annotations.models import Article, Claim, Measure, Quantity, Sentence, Span, Verdict
+from annotations.rules.figures import CONFLICT, CONSISTENT, UNDATED, UPDATE, Figure, judge
 from annotations.selectors import visibility
 from annotations.selectors.articles import _verdicts_version
 from annotations.selectors.suggestions import Suggestion, claim_suggestions
@@ -30,20 +31,42 @@ class SpanPanel:
     suggested_claims: list[Suggestion]
     attribution: str
     version: str
-    figures_elsewhere: list = field(default_factory=list)
+    figures_elsewhere: list[MeasureElsewhere] = field(default_factory=list)
 
 
 @dataclass
-class FigureElsewhere:
-    here: Quantity
-    there: Quantity
+class ArticleFigures:
+    """One article's figures for a measure, each wording once."""
+
+    article: Article
+    figures: list[Quantity]
+
+
+@dataclass
+class OutletFigures:
+    outlet: str
+    articles: list[ArticleFigures]
+
+
+@dataclass
+class MeasureElsewhere:
+    """One line of "this figure elsewhere": a measure of a figure here, how the other
+    articles' figures for it compare with this one, and those figures by outlet."""
+
+    measure: Measure
+    here: list[Quantity]
     judgement: str
-    reason: str
+    reasons: list[str]
+    outlets: list[OutletFigures]
 
 
-def figures_elsewhere(*, article: Article, start: int, end: int) -> list[FigureElsewhere]:
-    """The other articles' figures for the measures of the figures in [start, end), each
-    judged against the one here: two queries."""
+_JUDGEMENT_ORDER = [CONFLICT, UPDATE, UNDATED, CONSISTENT]
+
+
+def figures_elsewhere(*, article: Article, start: int, end: int) -> list[MeasureElsewhere]:
+    """One line per measure of the figures in [start, end): the other articles' figures
+    for it grouped by outlet (a figure an article repeats shows once), judged against the
+    one here, the worst judgement first among its reasons: two queries."""
 
     here = list(
         Quantity.objects.filter(article=article, start__gte=start, end__lte=end)
@@ -58,15 +81,46 @@ def figures_elsewhere(*, article: Article, start: int, end: int) -> list[FigureE
         .select_related("article")
         .order_by("as_of", "article_id", "start")
     )
-    result = []
+    lines: dict[int, MeasureElsewhere] = {}
+    seen: set[tuple] = set()
     for other in there:
-        mine = next(q for q in here if q.measure_id == other.measure_id)
-        judgement, reason = judge(
-            Figure(mine.value, mine.high, mine.qualifier, mine.as_of),
-            Figure(other.value, other.high, other.qualifier, other.as_of),
-        )
-        result.append(FigureElsewhere(mine, other, judgement, reason))
-    return result
+        mine = [q for q in here if q.measure_id == other.measure_id]
+        line = lines.get(other.measure_id)
+        if line is None:
+            line = lines[other.measure_id] = MeasureElsewhere(
+                mine[0].measure, mine, CONSISTENT, [], []
+            )
+        for figure in mine:
+            judgement, reason = judge(
+                Figure(figure.value, figure.high, figure.qualifier, figure.as_of),
+                Figure(other.value, other.high, other.qualifier, other.as_of),
+            )
+            if _JUDGEMENT_ORDER.index(judgement) < _JUDGEMENT_ORDER.index(line.judgement):
+                line.judgement = judgement
+            if judgement != CONSISTENT and reason not in line.reasons:
+                line.reasons.append(reason)
+        # An article that repeats its figure (headline and body, "717" and "a total of
+        # 717") lists it once.
+        key = (other.measure_id, other.article_id, other.value, other.high)
+        if key in seen:
+            continue
+        seen.add(key)
+        outlet_name = _outlet_of(other.article)
+        outlet = next((o for o in line.outlets if o.outlet == outlet_name), None)
+        if outlet is None:
+            outlet = OutletFigures(outlet_name, [])
+            line.outlets.append(outlet)
+        entry = next((a for a in outlet.articles if a.article.pk == other.article_id), None)
+        if entry is None:
+            entry = ArticleFigures(other.article, [])
+            outlet.articles.append(entry)
+        entry.figures.append(other)
+    return list(lines.values())
+
+
+def _outlet_of(article: Article) -> str:
+    # Imported text often names no outlet: the site it came from, else its title.
+    return article.outlet or urlsplit(article.url).hostname or article.title[:60]
 
 
 def span_panel(*, article: Article, start: int, end: int, viewer: Viewer) -> SpanPanel:

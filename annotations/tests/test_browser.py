@@ -10,7 +10,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from annotations.models import Article, Span, Verdict
+from annotations.models import Article, Claim, Span, Verdict
+from annotations.selectors.suggestions import claim_suggestions
 from annotations.services import article_import
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
@@ -456,3 +457,168 @@ def test_it_fits_the_article_list_and_header_into_a_phone_width(new_page, seeds,
             ".content"
         )
         assert label == '"Published: "'
+
+
+def test_it_lets_a_keyboard_only_reviewer_pick_the_second_suggestion(new_page, seeds, alice):
+    article = _article_with(HEADLINE_909)
+    sentence = next(s for s in article.sentences.all() if HEADLINE_909 in s.text)
+    Claim.objects.create(text=sentence.text)
+    Claim.objects.create(text="Ukraine says it has taken 909 Russian soldiers prisoner in Kursk")
+    suggestions = claim_suggestions(text=sentence.text)
+    assert len(suggestions) >= 2
+    second = suggestions[1].claim
+    page = new_page("alice")
+    _open_article(page, article)
+
+    target = page.locator(".sentence", has_text=HEADLINE_909)
+    for _ in range(article.sentences.count()):
+        page.keyboard.press("j")
+        if target.evaluate("el => el === document.activeElement"):
+            break
+    page.keyboard.press("Enter")
+    # Opened from the keyboard, the panel takes focus, so Tab goes into its form.
+    expect(page.locator("#panel-title")).to_be_focused()
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name === 'claim'"):
+            break
+    radios = page.locator(".verdict-form input[name=claim]")
+    # Arrow keys move within the radio group, never to another sentence.
+    for _ in range(radios.count()):
+        if page.evaluate("document.activeElement.value") == str(second.pk):
+            break
+        page.keyboard.press("ArrowDown")
+        assert page.evaluate("document.activeElement.name") == "claim"
+    chosen = page.locator(f".verdict-form input[name=claim][value='{second.pk}']")
+    expect(chosen).to_be_focused()
+    expect(chosen).to_be_checked()
+    expect(target).not_to_be_focused()
+    page.keyboard.press("v")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#panel .saved")).to_be_visible()
+    assert _still_same_document(page)
+    span = Span.objects.get()
+    assert span.claim == second and span.verdicts.get().label == "verified"
+
+
+BAD_VERDICT = {
+    "#id_note": "Checked against the General Staff's own post.",
+    "#id_evidence_url": "javascript:alert(1)",
+    "#id_attributed_to": "",
+    "#id_claim_text": "Ukraine captured 909 Russian soldiers (my wording)",
+}
+
+
+def _fill_bad_verdict(page: Page) -> None:
+    page.check("input[name=label][value=attributed]")
+    page.check(".verdict-form input[name=claim][value=new]")
+    for selector, value in BAD_VERDICT.items():
+        page.fill(selector, value)
+
+
+def _assert_every_field_kept(page: Page) -> None:
+    expect(page.locator("#panel .quote")).to_contain_text(HEADLINE_909)
+    for selector, value in BAD_VERDICT.items():
+        expect(page.locator(selector)).to_have_value(value)
+    expect(page.locator("input[name=label][value=attributed]")).to_be_checked()
+    expect(page.locator(".verdict-form input[name=claim][value=new]")).to_be_checked()
+    # Each message next to its field.
+    expect(page.locator("#id_attributed_to + .error")).to_contain_text("Say who")
+    expect(page.locator("#id_evidence_url + .error")).to_contain_text("http")
+
+
+def test_it_keeps_every_field_after_a_validation_error(
+    new_page, browser, live_server, seeds, alice
+):
+    article = _article_with(HEADLINE_909)
+    page = new_page("alice")
+    _open_article(page, article)
+    page.locator(".sentence", has_text=HEADLINE_909).click()
+    expect(page.locator("#panel .quote")).to_contain_text(HEADLINE_909)
+    _fill_bad_verdict(page)
+    page.get_by_role("button", name="Save verdict").click()
+    _assert_every_field_kept(page)
+    assert _still_same_document(page) and not Verdict.objects.exists()
+    # Fixing the two fields saves, with the note and the claim text as typed.
+    page.fill("#id_attributed_to", GENERAL_STAFF)
+    page.fill("#id_evidence_url", "https://example.org/general-staff")
+    page.get_by_role("button", name="Save verdict").click()
+    expect(page.locator("#panel .saved")).to_be_visible()
+    verdict = Verdict.objects.get()
+    assert verdict.note == BAD_VERDICT["#id_note"]
+    assert verdict.span.claim.text == BAD_VERDICT["#id_claim_text"]
+
+    # And without JavaScript: the plain POST answers the whole page with the same panel.
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto("/login/")
+    plain.fill("#id_username", "alice")
+    plain.fill("#id_password", "alice-password")
+    plain.click("button[type=submit]")
+    other = next(s for s in article.sentences.all() if "909" not in s.text and s.check_worthy)
+    plain.goto(f"/articles/{article.pk}/span/?start={other.start}&end={other.end}")
+    page = plain
+    expect(page.locator("#panel .quote")).to_be_visible()
+    page.check("input[name=label][value=attributed]")
+    page.check(".verdict-form input[name=claim][value=new]")
+    for selector, value in BAD_VERDICT.items():
+        page.fill(selector, value)
+    page.get_by_role("button", name="Save verdict").click()
+    for selector, value in BAD_VERDICT.items():
+        expect(page.locator(selector)).to_have_value(value)
+    expect(page.locator("#id_attributed_to + .error")).to_contain_text("Say who")
+    expect(page.locator("#id_evidence_url + .error")).to_contain_text("http")
+    assert Verdict.objects.count() == 1
+    context.close()
+
+
+def _phone(page: Page) -> Page:
+    page.set_viewport_size({"width": 390, "height": 844})
+    return page
+
+
+def test_it_leaves_the_tapped_sentence_visible_above_the_phone_sheet(new_page, seeds, alice):
+    article = _article_with(HEADLINE_909)
+    page = _phone(new_page("alice"))
+    _open_article(page, article)
+    # A sentence low in the article: an unmoved page would have it under the sheet.
+    worthy = [s for s in article.sentences.all() if s.check_worthy]
+    for sentence in (worthy[len(worthy) // 2], worthy[-1]):
+        tapped = page.locator(f"#s-{sentence.index}")
+        tapped.scroll_into_view_if_needed()
+        page.evaluate(
+            "(el) => window.scrollBy(0, el.getBoundingClientRect().bottom - innerHeight + 4)",
+            tapped.element_handle(),
+        )
+        tapped.click()
+        sheet = page.locator("#panel")
+        expect(sheet.locator(".quote")).to_be_visible()
+        page.wait_for_timeout(200)
+        box = tapped.bounding_box()
+        sheet_top = sheet.bounding_box()["y"]
+        assert box["y"] >= 0, "the sentence scrolled off the top"
+        assert box["y"] + min(box["height"], 60) <= sheet_top, "the sheet covers the sentence"
+        assert sheet_top >= 844 / 2 - 1, "the sheet leaves half the screen to the text"
+        if shots := os.environ.get("PANEL_SHOTS"):  # a directory, to look at the layout
+            page.screenshot(path=f"{shots}/phone-sheet-{sentence.index}.png")
+        page.keyboard.press("Escape")
+
+
+def test_it_does_not_scroll_sideways_at_390_px(new_page, seeds, alice, maria, claim_909):
+    article = _article_with(HEADLINE_909)
+    for username in ("alice", "maria"):
+        page = _phone(new_page(username))
+        for url in ("/", f"/articles/{article.pk}/", "/claims/", f"/claims/{claim_909.pk}/"):
+            page.goto(url)
+            widths = page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            assert widths[0] <= widths[1], f"{username}: {url} is {widths[0]} px wide"
+        # The open panel too.
+        page.goto(f"/articles/{article.pk}/")
+        page.locator(".sentence", has_text=HEADLINE_909).click()
+        expect(page.locator("#panel .quote")).to_be_visible()
+        widths = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1], f"{username}: the open panel is {widths[0]} px wide"

@@ -494,3 +494,90 @@ def test_the_panel_shows_the_figure_elsewhere_with_its_judgement(alice_client, s
     assert "This figure elsewhere" in html
     assert "717 on 2024-11-06 → 909 on 2025-02-07" in html
     assert "update:" in html and "conflict:" not in html
+
+
+# --- a refused verdict keeps everything typed (issue #9, part 4) ---------------------------
+
+TYPED = {
+    "note": "Checked against the General Staff's own post.",
+    "evidence_url": "https://example.org/general-staff",
+    "attributed_to": "General Staff of the Armed Forces of Ukraine",
+    "claim_text": "Ukraine captured 909 Russian soldiers in Kursk (typed by me)",
+}
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
+@pytest.mark.parametrize(
+    ("field", "changes", "message"),
+    [
+        ("attributed_to", {"attributed_to": ""}, "Say who the article attributes this to."),
+        ("evidence_url", {"evidence_url": "javascript:alert(1)"}, "http"),
+        ("note", {"note": "see <script>alert(1)</script>"}, ""),
+        ("claim_text", {"claim_text": "<b>909</b> soldiers"}, ""),
+    ],
+    ids=["attributed-without-who", "javascript-url", "markup-note", "markup-claim"],
+)
+def test_it_keeps_every_typed_field_on_a_refused_verdict(
+    alice_client, seed_909, htmx, field, changes, message
+):
+    article, sentence = seed_909
+    data = _verdict_data(sentence, **{**TYPED, **changes})
+    response = _post(alice_client, reverse("verdict_save", args=[article.pk]), data, htmx=htmx)
+    assert response.status_code == 422
+    assert not Verdict.objects.exists()
+    html = response.content.decode()
+    assert 'class="verdict-form"' in html, "the whole panel again, not a lone error"
+    assert sentence.text[:40] in html  # the quote
+    # Everything typed is back in its field (escaped where it was markup).
+    for name, value in {**TYPED, **changes}.items():
+        if name == field or not value:
+            continue
+        assert value.replace("'", "&#x27;") in html, name
+    # The error sits next to its field: between the field's input and the next label.
+    field_at = html.index(f'name="{field}"')
+    error_at = html.index('class="error"', field_at)
+    assert error_at - field_at < 800
+    assert message in html[error_at : error_at + 400]
+    assert "<script>alert" not in html and "<b>909</b>" not in html
+
+
+# --- "new claim" while a strong match exists is confirmed once (issue #9, part 2) -------------
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
+def test_it_asks_once_before_a_new_claim_beside_a_strong_match(alice_client, seed_909, htmx):
+    article, sentence = seed_909
+    existing = Claim.objects.create(text=sentence.text)
+    url = reverse("verdict_save", args=[article.pk])
+    data = _verdict_data(sentence, claim="new", claim_text=sentence.text)
+
+    refused = _post(alice_client, url, data, htmx=htmx)
+    assert refused.status_code == 422
+    html = refused.content.decode()
+    assert "A claim very like this one already exists" in html
+    assert 'name="confirm_new"' in html and "Create a new claim anyway" in html
+    assert html.index('id="claim-error"') < html.index('name="label"'), "next to the claim"
+    assert not Verdict.objects.exists()
+
+    saved = _post(alice_client, url, {**data, "confirm_new": "on"}, htmx=htmx)
+    assert saved.status_code == (200 if htmx else 302)
+    span = Span.objects.get()
+    assert span.claim != existing and Claim.objects.count() == 2
+
+
+def test_it_saves_under_the_strong_match_without_asking(alice_client, seed_909):
+    article, sentence = seed_909
+    existing = Claim.objects.create(text=sentence.text)
+    data = _verdict_data(sentence, claim=str(existing.pk))
+    response = _post(alice_client, reverse("verdict_save", args=[article.pk]), data, htmx=True)
+    assert response.status_code == 200
+    assert Span.objects.get().claim == existing
+
+
+def test_it_does_not_ask_when_no_claim_is_alike(alice_client, seed_909):
+    article, sentence = seed_909
+    Claim.objects.create(text="North Korea sent 12,000 troops to Kursk")
+    data = _verdict_data(sentence)
+    response = _post(alice_client, reverse("verdict_save", args=[article.pk]), data, htmx=True)
+    assert response.status_code == 200
+    assert Span.objects.get().claim.text == data["claim_text"]

@@ -7,6 +7,8 @@
   const panel = () => document.getElementById("panel");
   const sentences = () => Array.from(document.querySelectorAll("#article-body .sentence"));
   let current = null; // data-index of the sentence the reviewer is on
+  // A panel opened from the keyboard takes focus, so Tab reaches its form next.
+  let focusPanelOnOpen = false;
 
   // --- offsets -------------------------------------------------------------------------
   // The server counts Unicode code points; the DOM counts UTF-16 units. Every text piece
@@ -109,6 +111,24 @@
     focusSentence(current);
   }
 
+  // --- phone sheet ---------------------------------------------------------------------
+  // On a narrow screen the open panel is a sheet fixed over the bottom of the page: scroll
+  // the sentence being tagged into the part of the viewport above it.
+  function keepSentenceAboveSheet() {
+    const sheet = panel();
+    const inner = sheet && sheet.querySelector(".panel-inner");
+    if (!inner || getComputedStyle(sheet).position !== "fixed") return;
+    const start = Number(inner.dataset.start);
+    const tagged = sentences().find((s) => Number(s.dataset.start) <= start && start < Number(s.dataset.end));
+    if (!tagged) return;
+    const box = tagged.getBoundingClientRect();
+    const above = sheet.getBoundingClientRect().top;
+    const margin = 12;
+    if (box.top >= margin && box.bottom <= above - margin) return;
+    // Put the sentence just under the top; a long one shows its start.
+    window.scrollBy(0, box.top - margin);
+  }
+
   // --- sentences -----------------------------------------------------------------------
   function focusSentence(index) {
     if (index === null) return;
@@ -157,11 +177,19 @@
     return target.matches && target.matches("input:not([type=radio]):not([type=checkbox]), textarea, select, [contenteditable]");
   }
 
+  // Arrow keys belong to a focused form control (a radio group moves its choice with
+  // them); j/k and the arrows move between sentences only outside one.
+  function inFormControl(target) {
+    return Boolean(target.closest && target.closest("input, textarea, select, button, [contenteditable]"));
+  }
+
   document.addEventListener("click", function (event) {
     const sentence = event.target.closest && event.target.closest("#article-body .sentence");
     if (!sentence || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
     current = Number(sentence.dataset.index);
+    // detail is 0 for the click that Enter on a focused link makes.
+    focusPanelOnOpen = event.detail === 0;
     const selection = window.getSelection();
     // A drag that selected text is handled on mouseup; a plain click opens the sentence.
     if (selection && !selection.isCollapsed) return;
@@ -198,8 +226,12 @@
     if (isTyping(event.target) || event.altKey || event.ctrlKey || event.metaKey) return;
     const handled = (function () {
       switch (event.key) {
-        case "j": case "ArrowDown": move(1); return true;
-        case "k": case "ArrowUp": move(-1); return true;
+        case "j": case "ArrowDown":
+          if (inFormControl(event.target)) return false;
+          move(1); return true;
+        case "k": case "ArrowUp":
+          if (inFormControl(event.target)) return false;
+          move(-1); return true;
         case "]": nextCheckWorthy(); return true;
         case "v": case "d": case "a": return chooseLabel(event.key);
         case "n": {
@@ -228,13 +260,22 @@
       event.detail.hadFocus = body().contains(document.activeElement);
     }
   });
-  document.addEventListener("htmx:afterSettle", function (event) {
+  // Right after the swap, in the same task: a key pressed once the panel shows (say "a",
+  // which focuses "attributed to") must not have its focus taken back at settle time.
+  document.addEventListener("htmx:afterSwap", function (event) {
     const target = event.detail.target;
     if (target && target.id === "panel") {
       const title = document.getElementById("panel-title");
-      // After a sentence opens the panel, keep keyboard focus where it was unless lost.
-      if (title && (document.activeElement === document.body || !document.activeElement)) title.focus();
+      // After a sentence opens the panel, keep keyboard focus where it was unless lost,
+      // or the panel was opened from the keyboard.
+      const lost = document.activeElement === document.body || !document.activeElement;
+      if (title && (lost || focusPanelOnOpen)) title.focus({ preventScroll: true });
+      focusPanelOnOpen = false;
+      keepSentenceAboveSheet();
     }
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    const target = event.detail.target;
     if (target && target.id === "article-body" && current !== null && document.activeElement === document.body) {
       focusSentence(current);
     }
