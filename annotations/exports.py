@@ -25,10 +25,12 @@ def _article_url(request, article: Article) -> str:
     return article.url or request.build_absolute_uri(reverse("article_detail", args=[article.pk]))
 
 
-def _creative_work(request, article: Article) -> dict:
+def _creative_work(article: Article, ruling_url: str) -> dict:
+    # The original article where it has one; else the public ruling page, which names the
+    # appearance, never the workspace's article page (behind a login).
     work = {
         "@type": "CreativeWork",
-        "url": _article_url(request, article),
+        "url": article.url or ruling_url,
         "headline": article.title,
     }
     if article.published:
@@ -50,19 +52,20 @@ def claim_review(
     author = {"@type": "Organization", "name": settings.FACTCHECK_ORGANISATION}
     if settings.FACTCHECK_ORGANISATION_URL:
         author["url"] = settings.FACTCHECK_ORGANISATION_URL
+    ruling_url = request.build_absolute_uri(reverse("ruling_public", args=[claim.pk]))
     dated = sorted((a for a in articles if a.published), key=lambda a: a.published)
-    item = {"@type": "Claim", "appearance": [_creative_work(request, a) for a in articles]}
+    item = {"@type": "Claim", "appearance": [_creative_work(a, ruling_url) for a in articles]}
     if aggregate.origins:
         origins = [{"@type": "Organization", "name": name} for name in aggregate.origins]
         item["author"] = origins[0] if len(origins) == 1 else origins
     if dated:
-        item["firstAppearance"] = _creative_work(request, dated[0])
+        item["firstAppearance"] = _creative_work(dated[0], ruling_url)
     if claim.as_of:
         item["datePublished"] = claim.as_of.isoformat()
     return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": request.build_absolute_uri(reverse("claim_detail", args=[claim.pk])),
+        "url": ruling_url,
         "claimReviewed": claim.text,
         "author": author,
         "datePublished": claim.ruled_at.date().isoformat(),

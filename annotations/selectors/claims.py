@@ -286,6 +286,47 @@ def claim_page(*, claim_id: int, viewer: Viewer) -> ClaimPage:
     )
 
 
+def claims_listed() -> QuerySet[Claim]:
+    """The claims a list shows: not those merged away (claim_merge resolves them and moves
+    every appearance to the claim they went into), which have nothing left to triage. A
+    resolved claim counts as merged away once no appearance is left on it."""
+    has_appearance = Exists(Span.objects.filter(claim_id=OuterRef("pk")))
+    return Claim.objects.exclude(Q(status=Claim.Status.RESOLVED) & ~has_appearance)
+
+
+@dataclass
+class PublicRuling:
+    # Read through claims_annotated(), as the ClaimReview export reads it.
+    claim: Claim
+    # Distinct evidence URLs, in the order they were given.
+    evidence: list[str]
+    # Each article the claim appears in, once, earliest first.
+    articles: list
+
+
+def ruling_public(*, claim_id: int) -> PublicRuling | None:
+    """A published ruling as the public sees it, or None when the claim has no ruling
+    (never ruled, or reopened). Evidence: the links of visible verdicts with the ruled
+    label. This reads others' verdicts without a Viewer on purpose: blind review keeps
+    reviewers from being swayed before they vote, and a published ruling has closed the
+    vote; hidden verdicts stay out, and nothing names a reviewer or quotes a note."""
+    claim = claims_annotated(Claim.objects.exclude(ruling="").filter(pk=claim_id)).first()
+    if claim is None:
+        return None
+    evidence = (
+        Verdict.objects.filter(span__claim=claim, label=claim.ruling, hidden=False)
+        .exclude(evidence_url="")
+        .order_by("created_at", "pk")
+        .values_list("evidence_url", flat=True)
+    )
+    articles = {}
+    for span in claim_appearances(claim_ids=[claim.pk]):
+        articles.setdefault(span.article_id, span.article)
+    return PublicRuling(
+        claim=claim, evidence=list(dict.fromkeys(evidence)), articles=list(articles.values())
+    )
+
+
 def claim_appearances(*, claim_ids: list[int]) -> QuerySet[Span]:
     """The spans of these claims with their articles, earliest article first."""
     return (

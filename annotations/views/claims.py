@@ -10,6 +10,7 @@ from annotations import selectors
 from annotations.models import Claim, Label
 from annotations.rules.consensus import CONTESTED, INSUFFICIENT
 from annotations.rules.visibility import Surface
+from annotations.selectors.claims import ClaimAggregate, claims_listed
 from annotations.selectors.visibility import viewer_for
 from annotations.views.workspace import is_fragment_request
 
@@ -24,6 +25,23 @@ SHOW = {
 CONSENSUS_CHOICES = [*Label.values, CONTESTED, INSUFFICIENT]
 
 
+def _tally_bar(aggregate: ClaimAggregate) -> list[tuple[str, int, int]]:
+    """(label, verdicts, width in %) for the stacked bar; empty where the viewer is blind
+    (aggregate.counts is). Widths are classes in 5 % steps, since the CSP allows no inline
+    style; cumulative rounding makes them add up to exactly 100."""
+    counts = aggregate.counts
+    total = sum(counts.values())
+    segments, done, edge = [], 0, 0
+    for label, count in counts.items():
+        if not count:
+            continue
+        done += count
+        next_edge = round(done * 20 / total) * 5
+        segments.append((label, count, next_edge - edge))
+        edge = next_edge
+    return segments
+
+
 @login_required
 @require_GET
 def claim_list(request: HttpRequest) -> HttpResponse:
@@ -31,7 +49,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "")
     consensus = request.GET.get("consensus", "")
     viewer = viewer_for(request.user, surface=Surface.MODERATION)
-    claims = selectors.claims_needing_attention_for(viewer)
+    claims = selectors.claims_needing_attention_for(viewer, claims_listed())
     if query:
         claims = claims.filter(text__icontains=query)
     if show in SHOW:
@@ -43,6 +61,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         claims = claims.filter(superseded_by=None)
     page = Paginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
     aggregates = selectors.claim_aggregates_for(viewer, list(page))
+    rows = [(aggregate, _tally_bar(aggregate)) for aggregate in aggregates]
     template = "annotations/claim_list.html"
     if is_fragment_request(request):
         template += "#results"
@@ -51,7 +70,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         template,
         {
             "page": page,
-            "aggregates": aggregates,
+            "rows": rows,
             "query": query,
             "show": show,
             "consensus": consensus,

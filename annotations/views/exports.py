@@ -25,7 +25,9 @@ def _json(data: dict, content_type: str) -> JsonResponse:
     return JsonResponse(data, content_type=content_type, json_dumps_params={"ensure_ascii": False})
 
 
-def _reviews(request, claims: list[Claim]) -> list[dict]:
+def claim_reviews(request, claims: list[Claim]) -> list[dict]:
+    """ClaimReviews of these ruled claims, with four queries whatever their number; the
+    public ruling page embeds the same one."""
     articles_by_claim: dict[int, list[Article]] = {claim.pk: [] for claim in claims}
     seen: set[tuple[int, int]] = set()
     for claim_id, article in (
@@ -58,7 +60,7 @@ def claim_review(request: HttpRequest, claim_id: int) -> JsonResponse:
     claims = list(selectors.claims_annotated(Claim.objects.filter(pk=claim_id).exclude(ruling="")))
     if not claims:
         raise Http404("No published ruling for this claim.")
-    return _json(_reviews(request, claims)[0], JSONLD)
+    return _json(claim_reviews(request, claims)[0], JSONLD)
 
 
 @require_GET
@@ -71,7 +73,7 @@ def claim_review_feed(request: HttpRequest) -> JsonResponse:
         "@context": "https://schema.org",
         "@type": "DataFeed",
         "url": request.build_absolute_uri(),
-        "dataFeedElement": _reviews(request, list(page)),
+        "dataFeedElement": claim_reviews(request, list(page)),
     }
     base = request.build_absolute_uri(reverse("claim_review_feed"))
     if page.has_next():
