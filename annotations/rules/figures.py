@@ -373,3 +373,24 @@ def same_measure(
     if not a.thing & b.thing:
         return False
     return not (a.events and b.events) or bool(a.events & b.events)
+
+
+def measure_by_meaning(
+    described: Described,
+    known: list[Described],
+    similarity: Callable[[str, str], float] | None = None,
+) -> str:
+    """The key of the measure a figure joins, given figures already grouped: its own key
+    when that is one of the seeds' named measures or already in use (as before); else a
+    known measure that counts the same thing, though worded otherwise ("8,000 people
+    evacuated" joins "8,000 people were evacuated on Sunday"); else its own key.
+
+    A key in use is not split by meaning: the seeds' "three brigades" of one article has
+    other verbs around it than in the next, and splitting it lost their cross-check."""
+    if _NAMED_KEY.search(described.key) or any(o.key == described.key for o in known):
+        return described.key
+    side = described.key.split(":", 1)[0]
+    for other in known:
+        if other.key.split(":", 1)[0] == side and same_measure(described, other, similarity):
+            return other.key
+    return described.key

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 
@@ -13,8 +14,15 @@ from annotations.models import (
     Quantity,
     Sentence,
 )
-from annotations.rules.figures import as_of_date, measure_key
+from annotations.rules.figures import (
+    Described,
+    as_of_date,
+    describe,
+    measure_by_meaning,
+    measure_key,
+)
 from annotations.services.measures import measures_judge
+from annotations.text.quantities import Quantity as Found
 from annotations.text.quantities import extract_quantities
 from annotations.text.sentences import split_sentences
 
@@ -66,11 +74,32 @@ def article_import(
     return article, True
 
 
+def _figures_described() -> list[Described]:
+    """Every stored figure's counted thing and event, to group a new figure by meaning."""
+    described = []
+    for stored in Quantity.objects.select_related("sentence", "measure").exclude(measure=None):
+        sentence = stored.sentence.text
+        offset = stored.sentence.start
+        found = Found(
+            start=stored.start - offset,
+            end=stored.end - offset,
+            text=sentence[stored.start - offset : stored.end - offset],
+            value=stored.value,
+            high=stored.high,
+            qualifier=stored.qualifier,
+            counted=stored.counted,
+            percent=stored.percent,
+        )
+        described.append(describe(found, sentence, stored.measure.key))
+    return described
+
+
 def article_figures_store(*, article: Article) -> list[Quantity]:
     """Find and store every figure of the article's sentences, each with its measure and
     the date it holds for, so no page recomputes them."""
     found = []
     keys: dict[str, str] = {}
+    known: list[Described] | None = None
     for sentence in article.sentences.all():
         text = article.text[sentence.start : sentence.end]
         for quantity in extract_quantities(text):
@@ -78,7 +107,14 @@ def article_figures_store(*, article: Article) -> list[Quantity]:
             if measure is None:
                 continue
             key, name = measure
-            keys[key] = name
+            described = describe(quantity, text, key)
+            if known is None:
+                known = _figures_described()
+            # The same measure worded otherwise ("people evacuated" vs "people were moved
+            # out") joins the measure already stored, so the two figures get judged.
+            key = measure_by_meaning(described, known)[:200]
+            known.append(dataclasses.replace(described, key=key))
+            keys.setdefault(key, name)
             as_of, stated = as_of_date(text, article.published)
             found.append((sentence, quantity, key, as_of, stated))
     measures = {m.key: m for m in Measure.objects.filter(key__in=keys)}

@@ -310,3 +310,24 @@ def test_it_calls_what_cannot_both_hold_an_update_across_dates_and_undated_witho
     earlier = datetime.date(2024, 11, 6)
     assert judge(_figure(a, earlier), _figure(b))[0] == UPDATE
     assert judge(_figure(a, None), _figure(b))[0] == UNDATED
+
+
+def test_it_groups_one_measure_worded_two_ways_and_judges_it(db):
+    day = datetime.date(2025, 5, 20)
+    article_import(
+        title="A", published=day, text="A\n\nAuthorities evacuated 8,000 people from the coast."
+    )
+    article_import(
+        title="B", published=day, text="B\n\nEight thousand people were evacuated on Sunday."
+    )
+    measures = {q.measure_id for q in Quantity.objects.all()}
+    assert len(measures) == 1
+    [judged] = [j for j in selectors.measure_judgements() if j.measure.pk in measures]
+    assert judged.judgement == CONSISTENT
+
+
+def test_it_keeps_two_measures_apart_when_what_happened_differs(db):
+    day = datetime.date(2025, 9, 12)
+    article_import(title="A", published=day, text="A\n\nThe storm destroyed 300 homes.")
+    article_import(title="B", published=day, text="B\n\n300 homes damaged by the storm.")
+    assert len({q.measure_id for q in Quantity.objects.all()}) == 2
