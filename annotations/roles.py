@@ -83,13 +83,13 @@ def may_give_verdicts(user) -> bool:
 
 def may_move_span(user, span) -> bool:
     """Moderators move any highlight to another claim. A reviewer moves only a highlight
-    that carries their own verdict and nobody else's: moving it changes which claim the
+    that carries no verdict but their own: moving it changes which claim the
     others' verdicts count for, and through the claim it joins would show the mover
     verdicts they have not earned the sight of (blind review)."""
     if is_moderator(user):
         return True
     voters = set(span.verdicts.values_list("reviewer_id", flat=True))
-    return voters == {user.pk}
+    return voters <= {user.pk}
 
 
 def moderator_required(view):

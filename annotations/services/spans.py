@@ -98,6 +98,9 @@ def span_move(*, span: Span, claim: Claim, user: AbstractBaseUser) -> Span:
     history."""
     if not user.has_perm("annotations.change_span"):
         raise PermissionDenied("You cannot move highlights between claims.")
+    # The lock speaks first: a ruled claim is closed to everyone, whoever tagged what.
+    claim_check_unlocked(claim_id=span.claim_id)
+    claim_check_unlocked(claim_id=claim.pk)
     if not roles.may_move_span(user, span):
         raise PermissionDenied(
             "Other reviewers have tagged this highlight: ask a moderator to move it."

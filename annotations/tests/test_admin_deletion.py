@@ -82,7 +82,7 @@ def test_the_database_refuses_to_delete_a_claim_with_appearances(claim_909):
 def test_a_claim_is_merged_not_deleted(claim_909, alice, maria):
     other = services.claim_create(text="909 prisoners", created_by=alice)
     span = Span.objects.filter(claim=claim_909).first()
-    services.span_move(span=span, claim=other, user=alice)
+    services.span_move(span=span, claim=other, user=maria)
     services.claim_merge(claims=[claim_909, other], into=claim_909, moderator=maria)
     assert Claim.objects.filter(pk=other.pk).exists()
     assert Span.objects.filter(claim=claim_909).count() == 4
