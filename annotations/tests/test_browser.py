@@ -622,3 +622,28 @@ def test_it_does_not_scroll_sideways_at_390_px(new_page, seeds, alice, maria, cl
             "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
         )
         assert widths[0] <= widths[1], f"{username}: the open panel is {widths[0]} px wide"
+
+
+def test_it_asks_once_before_a_new_claim_beside_a_strong_match(new_page, seeds, alice):
+    article = _article_with(HEADLINE_909)
+    sentence = next(s for s in article.sentences.all() if HEADLINE_909 in s.text)
+    existing = Claim.objects.create(text=sentence.text)
+    page = _phone(new_page("alice"))
+    _open_article(page, article)
+    page.locator(".sentence", has_text=HEADLINE_909).click()
+    # The strong match is the default; the reviewer insists on a new claim.
+    expect(page.locator(f".verdict-form input[name=claim][value='{existing.pk}']")).to_be_checked()
+    page.check(".verdict-form input[name=claim][value=new]")
+    page.keyboard.press("v")
+    page.get_by_role("button", name="Save verdict").click()
+    expect(page.locator("#claim-error")).to_contain_text("already exists")
+    assert not Verdict.objects.exists()
+    page.check("input[name=confirm_new]")
+    page.get_by_role("button", name="Save verdict").click()
+    saved = page.locator("#panel .saved")
+    expect(saved).to_be_visible()
+    # "Saved" is in view inside the sheet, not scrolled away with the form.
+    box, sheet = saved.bounding_box(), page.locator("#panel").bounding_box()
+    assert sheet["y"] - 1 <= box["y"] and box["y"] + box["height"] <= 844
+    assert _still_same_document(page)
+    assert Span.objects.get().claim != existing and Claim.objects.count() == 2
