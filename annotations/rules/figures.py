@@ -284,7 +284,7 @@ _SAME_EVENT = {
 }
 _IRREGULAR_VERBS = _words(
     "killed died dead fled lost cut hit shot hurt spent won left sold built held kept sent "
-    "paid caught missing given taken seen flown drew raised costs cost has carried"
+    "paid caught missing given taken seen flown drew raised costs cost carried"
 )
 _NOT_THINGS = _words(
     "new more other additional total some last this next week weeks month months year years "
@@ -292,6 +292,7 @@ _NOT_THINGS = _words(
     "morning night evening officials said police of the a an were was is are have has had "
     "been be now still up"
 )
+_NEAR = 5
 _CURRENCY_BEFORE = {"$": "dollar", "€": "euro", "£": "pound", "¥": "yen"}
 _CONTENT = re.compile(r"[a-z][a-z’'-]+")
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:and|but|while|including|after|as)\b")
@@ -323,7 +324,9 @@ def describe(found: Found, sentence: str, key: str) -> Described:
     """The counted thing and event of one figure of a sentence."""
     before = _CLAUSE_BREAK.split(sentence[: found.start].lower())[-1]
     after_clause = _CLAUSE_BREAK.split(sentence[found.end :].lower())[0]
-    counted = [w for w in found.counted.split() if w not in _NOT_THINGS]
+    # Whose figure it is (side) is not what it counts: "North Korean troops killed" and
+    # "North Korean brigades" share a side, not a thing.
+    counted = [w for w in _SIDE_WORDS.sub("", found.counted).split() if w not in _NOT_THINGS]
     symbol = sentence[: found.start].rstrip()[-1:]
     if symbol in _CURRENCY_BEFORE:
         thing = {_CURRENCY_BEFORE[symbol]}
@@ -332,9 +335,15 @@ def describe(found: Found, sentence: str, key: str) -> Described:
         thing = {_stem(w) for w in counted if not _is_verb(w)} or {_stem(counted[0])}
     else:
         # "Turnout reached 40 percent", "the death toll rose to 2,300": the subject before.
-        thing = {_stem(w) for w in _CONTENT.findall(before) if w not in _NOT_THINGS | _NOT_EVENTS}
+        subject = _CONTENT.findall(_SIDE_WORDS.sub("", before))
+        thing = {_stem(w) for w in subject if w not in _NOT_THINGS | _NOT_EVENTS}
         thing -= {_stem(w) for w in _CONTENT.findall(before) if _is_verb(w)}
-    words = _CONTENT.findall(sentence.lower())
+    # What happened to the counted thing is said next to it: five words either side, not
+    # the whole sentence ("losses totaled 4,000, eliminating one of three brigades").
+    words = [
+        *_CONTENT.findall(sentence[: found.start].lower())[-_NEAR:],
+        *_CONTENT.findall(sentence[found.end :].lower())[:_NEAR],
+    ]
     events = {_SAME_EVENT.get(_stem(w), _stem(w)) for w in words if _is_verb(w)}
     thing = {_SAME_EVENT.get(w, w) for w in thing} - events
     # For a sentence model: the sentence with this figure's number, and any other, left out,
@@ -380,17 +389,21 @@ def measure_by_meaning(
     known: list[Described],
     similarity: Callable[[str, str], float] | None = None,
 ) -> str:
-    """The key of the measure a figure joins, given figures already grouped: its own key
-    when that is one of the seeds' named measures or already in use (as before); else a
-    known measure that counts the same thing, though worded otherwise ("8,000 people
-    evacuated" joins "8,000 people were evacuated on Sunday"); else its own key.
-
-    A key in use is not split by meaning: the seeds' "three brigades" of one article has
-    other verbs around it than in the next, and splitting it lost their cross-check."""
-    if _NAMED_KEY.search(described.key) or any(o.key == described.key for o in known):
+    """The key of the measure a figure joins, given figures already grouped: one of the
+    seeds' named measures by its key; else a known measure that counts the same thing,
+    though worded otherwise ("8,000 people evacuated" joins "8,000 people were evacuated
+    on Sunday"); else its own key — with what happened added when figures of something
+    else hold that key ("destroyed 300 homes" and "damaged 300 homes" are both "homes")."""
+    if _NAMED_KEY.search(described.key):
         return described.key
     side = described.key.split(":", 1)[0]
     for other in known:
-        if other.key.split(":", 1)[0] == side and same_measure(described, other, similarity):
+        if (
+            other.key.split(":", 1)[0] == side
+            and not _NAMED_KEY.search(other.key)  # those are matched by their words only
+            and same_measure(described, other, similarity)
+        ):
             return other.key
+    if any(other.key == described.key for other in known):
+        return f"{described.key}:{' '.join(sorted(described.thing | described.events))}"
     return described.key

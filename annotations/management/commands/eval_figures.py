@@ -18,8 +18,8 @@ from annotations.rules.figures import (
     as_of_date,
     describe,
     judge,
+    measure_by_meaning,
     measure_key,
-    same_measure,
 )
 from annotations.text.quantities import extract_quantities
 
@@ -56,11 +56,12 @@ def _figures(text: str, published: datetime.date | None):
 
 def judge_pair(a, b, similarity: Callable[[str, str], float] | None = None) -> str:
     """The judgement the rules give two sentences ((text, date) each): that of the figures
-    of one measure, the closest such pair when there are several; else DIFFERENT."""
+    of one measure, the closest such pair when there are several; else DIFFERENT. B's
+    figure joins A's measure as at import (article_figures_store) or it does not."""
     matches = []
     for _, da, fa in _figures(a[0], a[1]):
         for _, db, fb in _figures(b[0], b[1]):
-            if same_measure(da, db, similarity):
+            if measure_by_meaning(db, [da], similarity) == da.key:
                 matches.append((len(da.thing & db.thing), fa, fb))
     if not matches:
         return DIFFERENT
