@@ -384,6 +384,7 @@ INT_PATHS = [
     "/articles/{}/verdict/",
     "/claims/{}/",
     "/claims/{}.jsonld",
+    "/rulings/{}/",
     "/measures/{}/",
     "/measures/{}/rename/",
     "/annotations/{}",

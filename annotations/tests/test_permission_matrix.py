@@ -63,6 +63,9 @@ GET_MATRIX = [
     ("/claims/{ruled.pk}.jsonld", 200, 200, 200, 200),
     ("/claims/{claim.pk}.jsonld", 404, 404, 404, 404),
     ("/claimreviews/", 200, 200, 200, 200),
+    # Public ruling pages: published rulings only, to anyone.
+    ("/rulings/{ruled.pk}/", 200, 200, 200, 200),
+    ("/rulings/{claim.pk}/", 404, 404, 404, 404),
     # W3C annotations carry every verdict: moderators only (blind review).
     ("/annotations/", LOGIN, DENIED, DENIED, 200),
     ("/annotations/?page=1", LOGIN, DENIED, DENIED, 200),
