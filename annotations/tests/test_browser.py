@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from annotations.models import Article, Claim, Span, Verdict
 from annotations.selectors.suggestions import claim_suggestions
-from annotations.services import article_import
+from annotations.services import article_import, ruling_publish
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
 # still plain synchronous calls, made between browser steps.
@@ -538,6 +538,7 @@ def test_it_keeps_every_field_after_a_validation_error(
     _fill_bad_verdict(page)
     page.get_by_role("button", name="Save verdict").click()
     _assert_every_field_kept(page)
+    _shot(page, "refused-verdict")
     assert _still_same_document(page) and not Verdict.objects.exists()
     # Fixing the two fields saves, with the note and the claim text as typed.
     page.fill("#id_attributed_to", GENERAL_STAFF)
@@ -572,6 +573,11 @@ def test_it_keeps_every_field_after_a_validation_error(
     context.close()
 
 
+def _shot(page: Page, name: str) -> None:
+    if shots := os.environ.get("PANEL_SHOTS"):  # a directory, to look at the layout
+        page.screenshot(path=f"{shots}/{name}.png")
+
+
 def _phone(page: Page) -> Page:
     page.set_viewport_size({"width": 390, "height": 844})
     return page
@@ -599,8 +605,7 @@ def test_it_leaves_the_tapped_sentence_visible_above_the_phone_sheet(new_page, s
         assert box["y"] >= 0, "the sentence scrolled off the top"
         assert box["y"] + min(box["height"], 60) <= sheet_top, "the sheet covers the sentence"
         assert sheet_top >= 844 / 2 - 1, "the sheet leaves half the screen to the text"
-        if shots := os.environ.get("PANEL_SHOTS"):  # a directory, to look at the layout
-            page.screenshot(path=f"{shots}/phone-sheet-{sentence.index}.png")
+        _shot(page, f"phone-sheet-{sentence.index}")
         page.keyboard.press("Escape")
 
 
@@ -647,3 +652,70 @@ def test_it_asks_once_before_a_new_claim_beside_a_strong_match(new_page, seeds, 
     assert sheet["y"] - 1 <= box["y"] and box["y"] + box["height"] <= 844
     assert _still_same_document(page)
     assert Span.objects.get().claim != existing and Claim.objects.count() == 2
+
+
+def test_it_folds_this_figure_elsewhere_into_one_line_per_measure(new_page, seeds, alice):
+    article = Article.objects.get(source_name="003_565abf9300d44fce.txt")
+    page = new_page("alice")
+    _open_article(page, article)
+    page.locator(".sentence", has_text="Russian soldiers have been lost in the fighting").click()
+    elsewhere = page.locator("#panel details.elsewhere")
+    expect(elsewhere).to_be_visible()
+    # Closed until asked for, after the verdict form.
+    expect(elsewhere.locator("li").first).to_be_hidden()
+    assert page.evaluate(
+        "document.querySelector('.verdict-form').compareDocumentPosition("
+        "document.querySelector('details.elsewhere')) & Node.DOCUMENT_POSITION_FOLLOWING"
+    )
+    elsewhere.locator("summary").first.click()
+    measures = elsewhere.locator("li.judged")
+    expect(measures).to_have_count(2)
+    expect(measures.first).to_contain_text("Russian casualties")
+    # Each measure is one line until opened: its sources show on demand.
+    expect(measures.first.locator("ul.outlets")).to_be_hidden()
+    measures.first.locator("summary").click()
+    expect(measures.first.locator("ul.outlets")).to_contain_text("39,900")
+    _shot(page, "figures-elsewhere")
+
+
+def test_it_shows_a_public_ruling_and_the_triage_list_without_csp_violations(
+    new_page, seeds, claim_909, alice, maria
+):
+    article = claim_909.spans.order_by("pk").first().article
+    Article.objects.filter(pk=article.pk).update(
+        url="https://news.example.org/kursk-909", outlet="Kursk News"
+    )
+    ruling_publish(
+        claim=claim_909,
+        moderator=maria,
+        label="attributed",
+        rationale="Only the General Staff's statement; no independent count.",
+    )
+    for width, suffix in ((1440, ""), (390, "-390")):
+        public = new_page()  # no login
+        public.set_viewport_size({"width": width, "height": 900})
+        public.goto(f"/rulings/{claim_909.pk}/")
+        expect(public.locator(".ruling")).to_contain_text("Ruling: Attributed")
+        expect(public.get_by_role("link", name=article.title)).to_have_attribute(
+            "href", "https://news.example.org/kursk-909"
+        )
+        review = public.evaluate(
+            "JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').text)"
+        )
+        assert review["url"].endswith(f"/rulings/{claim_909.pk}/")
+        _shot(public, f"ruling-page{suffix}")
+        triage = new_page("maria")
+        triage.set_viewport_size({"width": width, "height": 900})
+        triage.goto("/claims/")
+        bar = triage.locator(".claim-row .fc-bar").first
+        expect(bar).to_be_visible()
+        # The widths come from the stylesheet: the segments fill the bar.
+        assert bar.evaluate(
+            "b => [...b.children].reduce((w, s) => w + s.getBoundingClientRect().width, 0)"
+            " >= b.clientWidth - 2"
+        )
+        widths = triage.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1], f"the claim list is {widths[0]} px wide at {width}"
+        _shot(triage, f"claim-list{suffix}")
