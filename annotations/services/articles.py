@@ -7,6 +7,7 @@ import datetime
 import hashlib
 
 from django.db import transaction
+from django.db.models import Min
 
 from annotations.models import (
     Article,
@@ -75,9 +76,16 @@ def article_import(
 
 
 def _figures_described() -> list[Described]:
-    """Every stored figure's counted thing and event, to group a new figure by meaning."""
+    """One stored figure per measure (its first), described by counted thing and event,
+    to group a new figure by meaning: one per measure keeps an import from reading every
+    figure ever stored."""
+    first = (
+        Quantity.objects.exclude(measure=None).values("measure_id").annotate(first_id=Min("id"))
+    )
     described = []
-    for stored in Quantity.objects.select_related("sentence", "measure").exclude(measure=None):
+    for stored in Quantity.objects.select_related("sentence", "measure").filter(
+        id__in=first.values("first_id")
+    ):
         sentence = stored.sentence.text
         offset = stored.sentence.start
         found = Found(
