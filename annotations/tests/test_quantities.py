@@ -114,3 +114,8 @@ def test_the_seed_equipment_list_is_read_whole():
         (3, "helicopters"),
         (931, "drones"),
     ]
+
+
+@pytest.mark.parametrize("text", ["9" * 400 + " soldiers", "9" * 400 + " dozen soldiers"])
+def test_it_reads_no_figure_too_large_to_be_a_number(text):
+    assert extract_quantities(text) == []

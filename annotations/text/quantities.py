@@ -12,6 +12,7 @@ Pure functions over text; offsets are code points of the text given.
 from __future__ import annotations
 
 import enum
+import math
 import re
 from dataclasses import dataclass
 
@@ -268,6 +269,8 @@ def extract_quantities(text: str) -> list[Quantity]:
             continue  # "7 p.m."
         if match.re is _SPECIAL:
             value, percent = _special_value(match)
+            if not math.isfinite(value):
+                continue  # "999…9 dozen": no figure a page or an export can show
             found.append(_quantity(match, before, after, value, None, percent))
             continue
         if any(s.start() <= match.start() < s.end() for s in specials):
@@ -282,10 +285,10 @@ def extract_quantities(text: str) -> list[Quantity]:
         if token.lower() in _SCALES or token.lower() == "hundred":
             continue  # "several hundred people", "thousands": no figure given
         value = _to_number(token)
-        if value is None:
-            continue
-        if match.group("scale"):
+        if match.group("scale") and value is not None:
             value *= _SCALES[match.group("scale").lower()]
+        if value is None or not math.isfinite(value):
+            continue
         if not match.group("scale") and _is_year(value, token, after, before):
             continue
         counted = _counted(after)
