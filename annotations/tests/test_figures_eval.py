@@ -60,7 +60,7 @@ def test_it_skips_clock_times_and_years_written_other_ways(text):
     assert extract_quantities(text) == []
 
 
-def test_a_share_in_words_meets_the_same_share_in_digits():
+def test_it_lets_a_share_in_words_meet_the_same_share_in_digits():
     third = Figure(33.33, None, "", None, percent=True)
     assert judge(third, Figure(33, None, "", None, percent=True))[0] == "consistent"
     assert judge(third, Figure(40, None, "", None, percent=True))[0] == "undated"
