@@ -59,7 +59,7 @@ def measure_judgements(*, measures=None) -> list[MeasureJudgement]:
             key=lambda q: (q.as_of is None, q.as_of or datetime.date.min, q.article_id),
         )
         judgement, reasons = judge_measure(
-            [Figure(q.value, q.high, q.qualifier, q.as_of) for q in quantities]
+            [Figure(q.value, q.high, q.qualifier, q.as_of, percent=q.percent) for q in quantities]
         )
         result.append(MeasureJudgement(measure, judgement, reasons, quantities))
     return result

@@ -333,3 +333,28 @@ def test_it_keeps_two_measures_apart_when_what_happened_differs(db):
     article_import(title="C", published=day, text="C\n\n300 homes damaged by the storm.")
     destroyed, damaged, damaged_too = Quantity.objects.order_by("article_id")
     assert destroyed.measure_id != damaged.measure_id == damaged_too.measure_id
+
+
+def test_it_judges_stored_shares_as_percentages_a_third_against_33_percent(db):
+    # "a third" is stored as 33.33 with percent set; 33 % covers 32.5–33.5 only when the
+    # stored figure is read back as a percentage.
+    from annotations.models import Measure
+
+    first, _ = article_import(title="A", text="A\n\nA third of voters backed the plan.")
+    second, _ = article_import(title="B", text="B\n\n33% of voters backed the plan.")
+    Quantity.objects.filter(article__in=[first, second]).delete()  # placed by hand below
+    measure = Measure.objects.create(key="test:share", name="voters backing the plan")
+    for article, value in ((first, 100 / 3), (second, 33.0)):
+        sentence = article.sentences.last()
+        Quantity.objects.create(
+            article=article,
+            sentence=sentence,
+            start=sentence.start,
+            end=sentence.start + 1,
+            value=value,
+            percent=True,
+            as_of=datetime.date(2025, 2, 1),
+            measure=measure,
+        )
+    [judged] = selectors.measure_judgements(measures=[measure])
+    assert judged.judgement == "consistent"
