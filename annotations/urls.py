@@ -29,6 +29,7 @@ urlpatterns = [
     path("claims/<id:claim_id>/", claims.claim_detail, name="claim_detail"),
     path("claims/<id:claim_id>.jsonld", exports.claim_review, name="claim_review"),
     path("claimreviews/", exports.claim_review_feed, name="claim_review_feed"),
+    path("rulings/", rulings.ruling_index, name="ruling_index"),
     path("rulings/<id:claim_id>/", rulings.ruling_public, name="ruling_public"),
     path("annotations/", exports.annotation_collection, name="annotation_collection"),
     path("annotations/<id:verdict_id>", exports.annotation_detail, name="annotation_detail"),

@@ -304,6 +304,15 @@ class PublicRuling:
     articles: list
 
 
+def rulings_published() -> QuerySet[Claim]:
+    """Claims with a published ruling, newest ruling first: the public index."""
+    return (
+        Claim.objects.exclude(ruling="")
+        .only("text", "ruling", "ruled_at")
+        .order_by(F("ruled_at").desc(nulls_last=True), "-pk")
+    )
+
+
 def ruling_public(*, claim_id: int) -> PublicRuling | None:
     """A published ruling as the public sees it, or None when the claim has no ruling
     (never ruled, or reopened). Evidence: the links of visible verdicts with the ruled

@@ -704,6 +704,8 @@ def test_it_shows_a_public_ruling_and_the_triage_list_without_csp_violations(
         )
         assert review["url"].endswith(f"/rulings/{claim_909.pk}/")
         _shot(public, f"ruling-page{suffix}")
+        public.get_by_role("link", name="Published rulings").click()
+        expect(public.locator(".claim-row")).to_have_count(1)
         triage = new_page("maria")
         triage.set_viewport_size({"width": width, "height": 900})
         triage.goto("/claims/")

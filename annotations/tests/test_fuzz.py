@@ -85,6 +85,7 @@ SURFACES = {
     # Searches and filters.
     "article search": (ALICE, "get", "/", {}, ["q", "page"]),
     "claim list": (ALICE, "get", "/claims/", {}, ["q", "show", "consensus", "current", "page"]),
+    "public rulings": (ANON, "get", "/rulings/", {}, ["page"]),
     "claim list as moderator": (
         MARIA,
         "get",

@@ -64,6 +64,7 @@ GET_MATRIX = [
     ("/claims/{claim.pk}.jsonld", 404, 404, 404, 404),
     ("/claimreviews/", 200, 200, 200, 200),
     # Public ruling pages: published rulings only, to anyone.
+    ("/rulings/", 200, 200, 200, 200),
     ("/rulings/{ruled.pk}/", 200, 200, 200, 200),
     ("/rulings/{claim.pk}/", 404, 404, 404, 404),
     # W3C annotations carry every verdict: moderators only (blind review).

@@ -126,6 +126,27 @@ def test_it_reads_the_public_page_in_a_fixed_number_of_queries(
         assert Client().get(reverse("ruling_public", args=[claim.pk])).status_code == 200
 
 
+def test_it_lists_published_rulings_only_in_pages(ruled, alice, bob, maria):
+    _many_claims(30, alice, bob)
+    for claim in Claim.objects.filter(text__startswith="Claim number"):
+        services.ruling_publish(
+            claim=claim, moderator=maria, label="verified", rationale="Checked.", overrule=True
+        )
+    Claim.objects.create(text="Never ruled")
+    client = Client()
+    first = client.get(reverse("ruling_index")).content.decode()
+    assert first.count('class="claim-row"') == 25 and "Never ruled" not in first
+    assert 'href="?page=2" rel="next"' in first
+    second = client.get(reverse("ruling_index"), {"page": 2}).content.decode()
+    assert second.count('class="claim-row"') == 6
+    assert f'href="/rulings/{ruled.pk}/"' in first + second
+
+
+def test_it_says_so_when_no_ruling_is_published(db):
+    page = Client().get(reverse("ruling_index")).content.decode()
+    assert '<p class="empty">No ruling is published yet.</p>' in page and "<ol" not in page
+
+
 # --- the claim list as a triage view ---------------------------------------------------------
 
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import json
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from annotations.selectors.claims import ruling_public as ruling_public_of
+from annotations.selectors.claims import rulings_published
 from annotations.views.exports import claim_reviews
 
 # What django.utils.html.json_script escapes, so that no string in the data (a claim's
 # text, an article title) can close the <script> element or open a comment in it.
+RULINGS_PER_PAGE = 25
 JSON_IN_HTML = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
 
 
@@ -35,3 +38,9 @@ def ruling_public(request: HttpRequest, claim_id: int) -> HttpResponse:
         "annotations/ruling_public.html",
         {"ruling": ruling, "claim": ruling.claim, "claim_review": json_ld(review)},
     )
+
+
+@require_GET
+def ruling_index(request: HttpRequest) -> HttpResponse:
+    page = Paginator(rulings_published(), RULINGS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "annotations/ruling_index.html", {"page": page})
