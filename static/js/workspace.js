@@ -108,6 +108,7 @@
     const form = panel().querySelector("form");
     if (!form) return;
     panel().innerHTML = '<p class="panel-empty">Choose a sentence or select text to tag it.</p>';
+    panel().classList.remove("expanded");
     focusSentence(current);
   }
 
@@ -118,6 +119,14 @@
     const sheet = panel();
     const inner = sheet && sheet.querySelector(".panel-inner");
     if (!inner || getComputedStyle(sheet).position !== "fixed") return;
+    // The reviewer may give the form more room (and cover the text) on demand.
+    const expand = sheet.querySelector("[data-expand]");
+    if (expand) {
+      expand.hidden = false;
+      const expanded = sheet.classList.contains("expanded");
+      expand.setAttribute("aria-expanded", String(expanded));
+      expand.textContent = expanded ? "Shrink" : "Expand";
+    }
     const start = Number(inner.dataset.start);
     const tagged = sentences().find((s) => Number(s.dataset.start) <= start && start < Number(s.dataset.end));
     if (!tagged) return;
@@ -248,6 +257,13 @@
 
   // The panel's own links: close without a page load.
   document.addEventListener("click", function (event) {
+    const expand = event.target.closest && event.target.closest("[data-expand]");
+    if (expand) {
+      const expanded = panel().classList.toggle("expanded");
+      expand.setAttribute("aria-expanded", String(expanded));
+      expand.textContent = expanded ? "Shrink" : "Expand";
+      return;
+    }
     if (event.target.closest && event.target.closest("[data-close]")) {
       event.preventDefault();
       closePanel();
