@@ -329,3 +329,19 @@ class Quantity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.qualifier} {self.value:g} {self.counted}".strip()
+
+
+class ClaimEmbedding(models.Model):
+    """A claim's sentence embedding, for suggesting it (annotations.matching): computed once
+    per claim text and model, stored as little-endian float32 of unit length. Kept beside
+    the claim, not on it, so the claim's history does not copy it on every change."""
+
+    claim = models.OneToOneField(
+        Claim, on_delete=models.CASCADE, primary_key=True, related_name="embedding"
+    )
+    model = models.CharField(max_length=100, help_text="the model that computed it")
+    text_hash = models.CharField(max_length=32, help_text="of the claim text it was computed from")
+    vector = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"embedding of claim {self.claim_id} ({self.model})"

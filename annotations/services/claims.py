@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from annotations.matching.store import claim_embeddings_store
 from annotations.models import (
     Claim,
     Span,
@@ -37,6 +38,7 @@ def claim_create(
     claim.full_clean()
     claim._history_user = created_by
     claim.save()
+    claim_embeddings_store(claims=[claim])  # once per claim, so suggesting it costs no model run
     return claim
 
 

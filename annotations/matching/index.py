@@ -1,0 +1,94 @@
+"""First stage of claim matching: candidate claims from a full-text index, in bounded time
+whatever the number of claims (migration 0009 builds the index).
+
+Each term of the text (stemmed by the database: "captured" finds "capture") fetches at most
+TERM_CAP + 1 claims; a claim scores the sum over the terms it contains of
+ln(1 + TERM_CAP / claims with that term), so rare words and figures ("909", "39900") weigh
+most, and a word in more than TERM_CAP claims ("Russian" in a corpus about the war) is too
+common to find anything by and weighs nothing. The work is at most MAX_TERMS x
+(TERM_CAP + 1) index entries, in one query, on SQLite (FTS5) as on PostgreSQL (a GIN index
+on the tsvector).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import connection
+from django.db.models.expressions import RawSQL
+
+MAX_TERMS = 16
+TERM_CAP = 300
+CANDIDATES = 40
+
+# Words that find nothing of a claim (PostgreSQL's 'english' configuration drops them
+# itself; FTS5 indexes them, so the query leaves them out on both).
+_STOPWORDS = """
+    a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his how i if
+    in into is it its itself just me more most my myself no nor not now of off on once only
+    or other our ours ourselves out over own same she should so some such than that the
+    their theirs them themselves then there these they this those through to too under
+    until up very was we were what when where which while who whom why will with would you
+    your yours yourself yourselves said says say according
+"""
+STOPWORDS = frozenset(_STOPWORDS.split())
+_TERM = re.compile(r"\w+")
+# A small figure is written either way ("1 warplane", "one aircraft"): look up both.
+_SMALL = "zero one two three four five six seven eight nine ten eleven twelve".split()  # noqa: SIM905
+_SMALL_NUMBERS = {
+    **{str(n): w for n, w in enumerate(_SMALL)},
+    **{w: str(n) for n, w in enumerate(_SMALL)},
+}
+
+
+def query_terms(text: str) -> list[str]:
+    """The terms of `text` worth looking up, figures first: words of three letters or
+    more that are not stop words, and every number ("39,900" → "39900", as indexed)."""
+    words = _TERM.findall(text.replace(",", "").lower())
+    numbers = [w for w in words if any(ch.isdigit() for ch in w)]
+    numbers += [_SMALL_NUMBERS[w] for w in words if w in _SMALL_NUMBERS]
+    others = [w for w in words if len(w) >= 3 and w not in STOPWORDS and w not in numbers]
+    return list(dict.fromkeys(numbers + others))[:MAX_TERMS]
+
+
+def _term_hits(vendor: str) -> str:
+    if vendor == "sqlite":
+        return (
+            "SELECT rowid AS id, %s AS t FROM annotations_claim_fts "
+            "WHERE annotations_claim_fts MATCH %s LIMIT %s"
+        )
+    if vendor == "postgresql":
+        # Exactly the indexed expression (migration 0009), so the GIN index answers it.
+        return (
+            "SELECT id, %s AS t FROM annotations_claim "
+            "WHERE to_tsvector('english'::regconfig, replace(text, ',', '')) "
+            "@@ plainto_tsquery('english'::regconfig, %s) LIMIT %s"
+        )
+    raise NotImplementedError(f"no claim text index for {vendor}")
+
+
+def candidates_sql(text: str, *, limit: int = CANDIDATES) -> RawSQL | None:
+    """A subquery of the ids of the `limit` claims that best share the terms of `text`,
+    to filter claims by (`pk__in`); None when the text has no term to look up."""
+    terms = query_terms(text)
+    if not terms:
+        return None
+    vendor = connection.vendor
+    hits, params = [], []
+    for n, term in enumerate(terms):
+        # Only placeholders and numbers are formatted in; every term is a parameter.
+        hits.append(f"SELECT * FROM ({_term_hits(vendor)}) AS h{n}")  # noqa: S608
+        params += [n, f'"{term}"' if vendor == "sqlite" else term, TERM_CAP + 1]
+    # A term's weight is computed once per term, not once per claim it is in. A term that
+    # reached the cap weighs nothing: the claims it fetched are any TERM_CAP + 1 of its
+    # claims, so they would rank claims by chance (with only such terms, the newest first).
+    sql = (
+        f"WITH hits AS MATERIALIZED ({' UNION ALL '.join(hits)}), "  # noqa: S608
+        "weights AS (SELECT t, CASE WHEN COUNT(*) > %s THEN 0.0 "
+        "ELSE LN(1.0 + %s / COUNT(*)) END AS w FROM hits GROUP BY t) "
+        "SELECT hits.id FROM hits JOIN weights ON weights.t = hits.t GROUP BY hits.id "
+        "ORDER BY SUM(weights.w) DESC, hits.id DESC LIMIT %s"
+    )
+    return RawSQL(sql, [*params, TERM_CAP, float(TERM_CAP), limit])  # noqa: S611

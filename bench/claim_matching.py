@@ -1,0 +1,165 @@
+"""Claim suggestions at scale: p50/p95 latency and query count of claim_suggestions.
+
+    .venv/bin/python bench/claim_matching.py              # 100,000 claims, SQLite
+    .venv/bin/python bench/claim_matching.py --claims 1000 --claims 100000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+      .venv/bin/python bench/claim_matching.py
+
+Like bench/benchmark.py it builds a throwaway database (a temporary SQLite file, or a
+`bench_` database beside the one DATABASE_URL names). The claims are the seed articles'
+sentences with other figures and places, each with a report number and two words of a
+made-up vocabulary, so no two are alike and common words are really common. They are
+bulk-created with their real embeddings (the model embeds them in batches of 2,000, a
+few seconds per 10,000) and the full-text index fills itself (SQLite triggers, the
+PostgreSQL GIN index). Each query is a seed sentence asked once, as the panel asks it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchmark import ROOT, configure  # noqa: E402 (the benchmark's throwaway settings)
+
+PLACES = [
+    "Kursk", "Donetsk", "Kharkiv", "Zaporizhzhia", "Bakhmut", "Avdiivka", "Pokrovsk",
+    "Kherson", "Sumy", "Belgorod", "Luhansk", "Toretsk", "Vovchansk", "Chasiv Yar",
+]  # fmt: skip
+
+
+def _sentences() -> list[str]:
+    from annotations.importing import read_article_file
+    from annotations.text.sentences import split_sentences
+
+    found = []
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        text = read_article_file(path).text
+        found += [text[b.start : b.end] for b in split_sentences(text) if b.check_worthy]
+    return [s for s in dict.fromkeys(found) if len(s) > 12]
+
+
+def _claim_texts(count: int, rng: random.Random) -> list[str]:
+    sentences = _sentences()
+    syllables = ["ka", "ro", "mi", "ten", "vo", "lus", "dar", "ik", "ne", "sto", "pa", "gri"]
+    vocabulary = list(
+        {"".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(8000)}
+    )
+
+    def figure(match: re.Match) -> str:
+        return f"{rng.randint(2, 60_000):,}"
+
+    texts = []
+    for n in range(count):
+        text = re.sub(r"\d[\d,]*", figure, rng.choice(sentences))
+        text = text.replace("Kursk", rng.choice(PLACES))
+        words = " ".join(rng.choice(vocabulary) for _ in range(2))
+        texts.append(f"{text} (report {n}: {words})")
+    return texts
+
+
+def build(claims: int, seed: int) -> None:
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from annotations.matching import embeddings
+    from annotations.matching.store import text_hash
+    from annotations.models import Claim, ClaimEmbedding
+
+    call_command("migrate", verbosity=0)
+    rng = random.Random(seed)
+    have = Claim.objects.count()
+    texts = _claim_texts(claims - have, rng)
+    model = embeddings.MODELS[embeddings.DEFAULT].name
+    for start in range(0, len(texts), 2000):
+        batch = texts[start : start + 2000]
+        vectors = embeddings.embed(batch)
+        with transaction.atomic():
+            made = Claim.objects.bulk_create([Claim(text=t) for t in batch])
+            ClaimEmbedding.objects.bulk_create(
+                ClaimEmbedding(
+                    claim=claim,
+                    model=model,
+                    text_hash=text_hash(claim.text),
+                    vector=embeddings.to_bytes(vector),
+                )
+                for claim, vector in zip(made, vectors, strict=True)
+            )
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE annotations_claim")
+
+
+def measure(queries: list[str]) -> tuple[float, float, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from annotations.selectors import claim_suggestions
+
+    for text in _sentences()[:5]:  # load the model, warm the database's caches
+        claim_suggestions(text=text + " warm-up")
+    with CaptureQueriesContext(connection) as captured:
+        claim_suggestions(text=queries[0])
+    timings = []
+    for text in queries[1:]:
+        started = time.perf_counter()
+        claim_suggestions(text=text)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
+    return statistics.median(timings), p95, len(captured)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--claims", type=int, action="append", help="sizes, growing (default 100,000)"
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    sizes = sorted(args.claims or [100_000])
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        # Never fill the database the app uses: a sibling bench_ database, dropped after.
+        from urllib.parse import urlsplit, urlunsplit
+
+        import psycopg
+
+        parts = urlsplit(url)
+        name = f"bench_{os.getpid()}"
+        url = urlunsplit(parts._replace(path=f"/{name}"))
+        admin_url = urlunsplit(parts._replace(path="/postgres"))
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    configure(url or None)
+    from django.db import connection
+
+    rng = random.Random(args.seed + 1)
+    queries = [s for s in _sentences() if re.search(r"[a-z]{4}", s)]
+    rng.shuffle(queries)
+    print(f"database: {connection.vendor}; {len(queries)} distinct seed sentences asked")
+    print(f"{'claims':>9} {'built s':>8} {'p50 ms':>7} {'p95 ms':>7} {'queries':>8}")
+    try:
+        for size in sizes:
+            started = time.perf_counter()
+            build(size, args.seed)
+            built = time.perf_counter() - started
+            p50, p95, count = measure(queries)
+            print(f"{size:9,} {built:8.1f} {p50:7.1f} {p95:7.1f} {count:8d}")
+    finally:
+        if url:
+            connection.close()
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE "{name}"')
+
+
+if __name__ == "__main__":
+    main()
