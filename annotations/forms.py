@@ -143,7 +143,8 @@ class VerdictForm(RangeForm):
         return data
 
     def _ask_before_a_new_claim(self, data):
-        if "exact" not in data:
+        # Only a valid stretch has anything to be asked about (bad offsets have their error).
+        if not {"start", "end", "exact"} <= data.keys():
             return
         # A stretch already under a claim keeps it (the panel posts that claim's id).
         if Span.objects.filter(

@@ -169,6 +169,7 @@ SURFACES = {
             "attributed_to": "",
             "claim": "{claim.pk}",
             "claim_text": "",
+            "confirm_new": "",
         },
         [
             "start",
@@ -180,6 +181,7 @@ SURFACES = {
             "attributed_to",
             "claim",
             "claim_text",
+            "confirm_new",
         ],
     ),  # fmt: skip
     "verdict withdraw": (
