@@ -233,9 +233,13 @@ class Verdict(models.Model):
     attributed_to = models.CharField(max_length=300, blank=True, validators=[reject_markup])
     hidden = models.BooleanField(default=False)
     hidden_reason = models.CharField(max_length=500, blank=True, validators=[reject_markup])
+    # Derived, kept by services.verdicts_count_latest in the same transaction as every write
+    # that changes it: this is its reviewer's latest visible verdict on its span's claim,
+    # the one the consensus rule counts. Lists read it instead of ranking every verdict.
+    counts_for_claim = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["counts_for_claim"])
 
     class Meta:
         ordering = ["span", "created_at", "id"]

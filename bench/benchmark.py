@@ -55,7 +55,7 @@ def build(articles: int, claims: int, reviewers: int, seed: int) -> dict:
 
     from annotations.models import Article, Claim, Label, Sentence, Span, Verdict
     from annotations.roles import groups_ensure
-    from annotations.services import content_hash
+    from annotations.services import content_hash, verdicts_count_latest_everywhere
     from annotations.text.sentences import split_sentences
 
     call_command("migrate", verbosity=0)
@@ -135,6 +135,8 @@ def build(articles: int, claims: int, reviewers: int, seed: int) -> dict:
                     )
                 )
         Verdict.objects.bulk_create(verdicts, batch_size=2000)
+        # bulk_create bypasses the services that keep the consensus rule's counted flag.
+        verdicts_count_latest_everywhere()
     return {
         "articles": Article.objects.count(),
         "sentences": Sentence.objects.count(),

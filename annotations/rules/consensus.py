@@ -47,8 +47,8 @@ class Tally:
     consensus: str = INSUFFICIENT
 
 
-def latest_labels(verdicts: Iterable[VerdictFact]) -> dict[Hashable, str]:
-    """Each reviewer's label: the one of their latest visible verdict."""
+def latest_verdicts(verdicts: Iterable[VerdictFact]) -> dict[Hashable, VerdictFact]:
+    """Each reviewer's latest visible verdict on the claim: the one they count with."""
     latest: dict[Hashable, VerdictFact] = {}
     for verdict in verdicts:
         if verdict.hidden:
@@ -56,7 +56,12 @@ def latest_labels(verdicts: Iterable[VerdictFact]) -> dict[Hashable, str]:
         held = latest.get(verdict.reviewer)
         if held is None or (verdict.updated_at, verdict.id) > (held.updated_at, held.id):
             latest[verdict.reviewer] = verdict
-    return {reviewer: verdict.label for reviewer, verdict in latest.items()}
+    return latest
+
+
+def latest_labels(verdicts: Iterable[VerdictFact]) -> dict[Hashable, str]:
+    """Each reviewer's label: the one of their latest visible verdict."""
+    return {reviewer: verdict.label for reviewer, verdict in latest_verdicts(verdicts).items()}
 
 
 def consensus(reviewers_per_label: Mapping[str, int]) -> str:

@@ -24,10 +24,8 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
-    Window,
 )
 from django.db.models import CharField as CharFieldType
-from django.db.models.functions import RowNumber
 
 from annotations.models import Claim, Label, Measure, Span, Verdict
 from annotations.rules.agreement import alpha_nominal
@@ -40,30 +38,13 @@ from annotations.selectors.visibility import Viewer
 VISIBLE = Q(spans__verdicts__hidden=False)
 
 
-def _counted(claims: QuerySet[Claim] | None = None) -> Q:
-    """The verdicts the consensus rule counts (annotations.rules.consensus.latest_labels):
-    visible, and the latest visible one of its reviewer on its claim (updated_at, then
-    id), so each reviewer counts once, with their latest label.
-
-    "Latest" is ranked once over the verdicts of the claims asked for, by a window
-    function in an uncorrelated subquery: a correlated NOT EXISTS per joined verdict row,
-    repeated in every expression that reads the counts, took minutes at 10,000 verdicts
-    on SQLite."""
-    ranked = Verdict.objects.filter(hidden=False, span__claim__isnull=False)
-    if claims is not None:
-        ranked = ranked.filter(span__claim__in=claims.values("pk"))
-    latest = (
-        ranked.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("span__claim_id"), F("reviewer_id")],
-                order_by=[F("updated_at").desc(), F("id").desc()],
-            )
-        )
-        .filter(rank=1)
-        .values("pk")
-    )
-    return VISIBLE & Q(spans__verdicts__in=latest)
+def _counted() -> Q:
+    """The verdicts the consensus rule counts: visible, and the latest of its reviewer on
+    its claim (annotations.rules.consensus), as services.verdicts_count_latest stored it
+    with every write. Reading a flag keeps the list one GROUP BY; ranking each reviewer's
+    verdicts in the query, repeated in every expression that reads the counts, took
+    seconds at 10,000 verdicts on SQLite."""
+    return VISIBLE & Q(spans__verdicts__counts_for_claim=True)
 
 
 def claims_annotated(claims: QuerySet[Claim] | None = None) -> QuerySet[Claim]:
@@ -74,7 +55,7 @@ def claims_annotated(claims: QuerySet[Claim] | None = None) -> QuerySet[Claim]:
     each reviewer once, with their latest visible label, so they sum to reviewer_count),
     last_verdict_at, consensus (a label, "contested" or "insufficient"), is_ruled.
     Hidden verdicts count nowhere. The rule is annotations.rules.consensus."""
-    counted = _counted(claims)
+    counted = _counted()
     claims = Claim.objects.all() if claims is None else claims
     per_label = {}
     for label in Label.values:

@@ -8,6 +8,10 @@ constraints are the last line behind them. Callers use `services.<name>`.
 
 from annotations.services.articles import article_figures_store, article_import, content_hash
 from annotations.services.claims import claim_create, claim_merge, claim_supersede
+from annotations.services.consensus import (
+    verdicts_count_latest,
+    verdicts_count_latest_everywhere,
+)
 from annotations.services.measures import (
     measure_rename,
     measure_split,
@@ -46,4 +50,6 @@ __all__ = [
     "verdict_set",
     "verdict_unhide",
     "verdict_withdraw",
+    "verdicts_count_latest",
+    "verdicts_count_latest_everywhere",
 ]

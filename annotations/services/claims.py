@@ -13,6 +13,7 @@ from annotations.models import (
     Claim,
     Span,
 )
+from annotations.services.consensus import verdicts_count_latest
 from annotations.services.history import change_reason_set
 from annotations.services.moderation import _as_moderator
 from annotations.services.rulings import claim_check_unlocked
@@ -71,6 +72,8 @@ def claim_merge(*, claims: list[Claim], into: Claim, moderator: AbstractBaseUser
     # Cut to fit with many claims; each merged claim's note names the claim it went into.
     change_reason_set(into, "merged " + ", ".join(f"#{c.pk}" for c in others))
     into.save()
+    # A reviewer who tagged two of the merged claims now counts once, with the later label.
+    verdicts_count_latest(claim_ids=[into.pk])
     return into
 
 

@@ -10,6 +10,7 @@ from annotations.models import (
     Verdict,
 )
 from annotations.roles import is_moderator
+from annotations.services.consensus import verdicts_count_latest
 from annotations.services.history import change_reason_set
 
 
@@ -31,6 +32,7 @@ def verdict_hide(*, verdict: Verdict, moderator: AbstractBaseUser, reason: str) 
     verdict._history_user = moderator
     change_reason_set(verdict, f"hidden: {reason}")  # the whole reason is in hidden_reason
     verdict.save()
+    verdicts_count_latest(span_ids=[verdict.span_id])
     return verdict
 
 
@@ -42,4 +44,5 @@ def verdict_unhide(*, verdict: Verdict, moderator: AbstractBaseUser) -> Verdict:
     verdict._history_user = moderator
     verdict._change_reason = "unhidden"
     verdict.save()
+    verdicts_count_latest(span_ids=[verdict.span_id])
     return verdict

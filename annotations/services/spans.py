@@ -13,6 +13,7 @@ from annotations.models import (
     Claim,
     Span,
 )
+from annotations.services.consensus import verdicts_count_latest
 from annotations.services.rulings import claim_check_unlocked
 
 
@@ -86,9 +87,11 @@ def span_link_claim(*, span: Span, claim: Claim | None, user: AbstractBaseUser) 
         return span
     claim_check_unlocked(claim_id=span.claim_id)
     claim_check_unlocked(claim_id=claim.pk if claim else None)
+    left = span.claim_id
     span.claim = claim
     span._history_user = user
     span.save(update_fields=["claim"])
+    verdicts_count_latest(claim_ids=[left, span.claim_id], span_ids=[span.pk])
     return span
 
 

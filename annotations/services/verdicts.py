@@ -14,6 +14,7 @@ from annotations.models import (
     Verdict,
 )
 from annotations.services.claims import claim_create
+from annotations.services.consensus import verdicts_count_latest
 from annotations.services.rulings import claim_check_unlocked
 from annotations.services.spans import span_get_or_create, span_link_claim
 from annotations.text.sanitising import normalise_url, reject_unsafe_url
@@ -76,6 +77,7 @@ def verdict_set(
         winner._history_user = reviewer
         winner.save()
         verdict = winner
+    verdicts_count_latest(span_ids=[span.pk])
     return verdict
 
 
@@ -93,6 +95,7 @@ def verdict_withdraw(*, verdict: Verdict, reviewer: AbstractBaseUser) -> None:
     )
     verdict._history_user = reviewer
     verdict.delete()
+    verdicts_count_latest(span_ids=[verdict.span_id])
 
 
 @transaction.atomic

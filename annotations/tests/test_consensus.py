@@ -128,8 +128,10 @@ def _annotated(claim_id: int) -> Claim:
 
 
 def _touch(verdict: Verdict, minute: int) -> None:
-    # auto_now would overwrite updated_at on save(); the order under test is set directly.
+    # auto_now would overwrite updated_at on save(); the order under test is set directly,
+    # and the stored counted flag recomputed as a write through the services would.
     Verdict.objects.filter(pk=verdict.pk).update(updated_at=_at(minute))
+    services.verdicts_count_latest(span_ids=[verdict.span_id])
 
 
 def test_it_counts_a_reviewer_once_per_claim_in_the_database(appearances, alice, bob):
@@ -198,7 +200,10 @@ def test_it_agrees_between_the_database_and_the_pure_rule(appearances, reviewers
             for span, reviewer, label, _, hidden, evidence in rows
         )
         for verdict, row in zip(made, rows, strict=True):
-            _touch(verdict, row[3])
+            Verdict.objects.filter(pk=verdict.pk).update(updated_at=_at(row[3]))
+        # The bulk load bypassed the services: recompute the flag from scratch, then the
+        # aggregate over it must equal the pure rule over the rows.
+        services.verdicts_count_latest(claim_ids={s.claim_id for s in appearances})
         for claim_id in {s.claim_id for s in appearances}:
             claim = _annotated(claim_id)
             facts = [
@@ -228,3 +233,52 @@ def test_it_filters_the_claim_list_by_the_same_consensus(appearances, alice, bob
     assert list(contested.values_list("pk", flat=True)) == [first.claim_id]
     assert not selectors.claims_annotated().filter(consensus="verified").exists()
     assert Article.objects.count() == 1
+
+
+def _flags() -> dict[int, bool]:
+    return dict(Verdict.objects.values_list("pk", "counts_for_claim"))
+
+
+def test_it_keeps_the_counted_flag_through_every_write_as_a_rebuild_would(
+    appearances, alice, bob, maria
+):
+    """Each write that can change who counts with which verdict (set, withdraw, hide,
+    unhide, move, merge) leaves the stored flags exactly as recomputing from scratch."""
+    first, second, third, other = appearances
+
+    def check():
+        stored = _flags()
+        services.verdicts_count_latest_everywhere()
+        assert _flags() == stored
+
+    a1 = services.verdict_set(span=first, reviewer=alice, label="verified")
+    check()
+    services.verdict_set(span=second, reviewer=alice, label="disputed")
+    services.verdict_set(span=other, reviewer=alice, label="attributed", attributed_to="X")
+    services.verdict_set(span=third, reviewer=bob, label="verified")
+    check()
+    a2 = Verdict.objects.get(span=second, reviewer=alice)
+    services.verdict_hide(verdict=a2, moderator=maria, reason="spam")
+    check()
+    assert Verdict.objects.get(pk=a1.pk).counts_for_claim  # alice counts with verified again
+    services.verdict_unhide(verdict=a2, moderator=maria)
+    check()
+    services.verdict_withdraw(verdict=Verdict.objects.get(pk=a2.pk), reviewer=alice)
+    check()
+    services.span_move(span=third, claim=other.claim, user=maria)
+    check()
+    services.span_link_claim(span=first, claim=None, user=maria)
+    check()
+    assert not Verdict.objects.get(pk=a1.pk).counts_for_claim  # on no claim, counts nowhere
+    services.span_link_claim(span=first, claim=third.claim, user=maria)
+    services.claim_merge(
+        claims=[second.claim, Span.objects.get(pk=third.pk).claim],
+        into=second.claim,
+        moderator=maria,
+    )
+    check()
+    # One reviewer, one counted verdict per claim, whatever they tagged.
+    counted = Verdict.objects.filter(counts_for_claim=True).values_list(
+        "span__claim_id", "reviewer_id"
+    )
+    assert len(counted) == len(set(counted))

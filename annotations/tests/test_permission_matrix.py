@@ -696,7 +696,10 @@ class _AnyIds(dict):
 
 
 def _alice_verdict(w):
-    return list(Verdict.objects.filter(pk=w.verdict.pk).values_list())
+    # Everything alice wrote and every moderation mark; not counts_for_claim, which the
+    # consensus rule derives again when a span carrying her verdict moves between claims.
+    fields = [f.attname for f in Verdict._meta.concrete_fields if f.name != "counts_for_claim"]
+    return list(Verdict.objects.filter(pk=w.verdict.pk).values_list(*fields))
 
 
 @pytest.fixture
