@@ -118,7 +118,9 @@ COUNTED_REVIEWERS = re.compile(r"\d+\s+(other\s+)?reviewers?", re.I)
 SET_ASIDE = re.compile(
     r"<form\b.*?</form>|<dialog\b.*?</dialog>|<blockquote\b.*?</blockquote>|<thead>.*?</thead>"
     # Column names repeated on phone cards, like the header row they stand for.
-    r'|\sdata-label="[^"]*"',
+    r'|\sdata-label="[^"]*"'
+    # Random tokens (CSRF, CSP nonce) can spell "bob" by chance.
+    r'|"X-CSRFToken":\s*"[^"]*"|\snonce="[^"]*"',
     re.S,
 )
 
