@@ -124,7 +124,7 @@ class ClaimAdmin(HistoryAdmin):
     list_per_page = 50
 
     class Media:
-        css = {"all": ["css/admin.css"]}
+        css = {"all": ["css/bars.css", "css/admin.css"]}
 
     def has_change_permission(self, request, obj=None) -> bool:
         if obj is not None and claim_is_locked(ruling=obj.ruling):
@@ -174,14 +174,9 @@ class ClaimAdmin(HistoryAdmin):
 
     @admin.display(description="verdicts (v/d/a)")
     def label_bar(self, obj: Claim) -> str:
-        counts = self._aggregate(obj).counts
+        aggregate = self._aggregate(obj)
+        counts, segments = aggregate.counts, aggregate.bar_segments
         total = sum(counts.values())
-        # Widths come from classes in 5% steps: the CSP allows no inline styles.
-        segments = [
-            (label, count, round(count * 20 / total) * 5)
-            for label, count in counts.items()
-            if count
-        ]
         return render_to_string(
             "admin/annotations/claim/label_bar.html",
             {"counts": counts, "segments": segments, "total": total},

@@ -10,7 +10,7 @@ from annotations import selectors
 from annotations.models import Claim, Label
 from annotations.rules.consensus import CONTESTED, INSUFFICIENT
 from annotations.rules.visibility import Surface
-from annotations.selectors.claims import ClaimAggregate, claims_listed
+from annotations.selectors.claims import claims_listed
 from annotations.selectors.visibility import viewer_for
 from annotations.views.workspace import is_fragment_request
 
@@ -23,23 +23,6 @@ SHOW = {
     "resolved": {"status": Claim.Status.RESOLVED},
 }
 CONSENSUS_CHOICES = [*Label.values, CONTESTED, INSUFFICIENT]
-
-
-def _tally_bar(aggregate: ClaimAggregate) -> list[tuple[str, int, int]]:
-    """(label, verdicts, width in %) for the stacked bar; empty where the viewer is blind
-    (aggregate.counts is). Widths are classes in 5 % steps, since the CSP allows no inline
-    style; cumulative rounding makes them add up to exactly 100."""
-    counts = aggregate.counts
-    total = sum(counts.values())
-    segments, done, edge = [], 0, 0
-    for label, count in counts.items():
-        if not count:
-            continue
-        done += count
-        next_edge = round(done * 20 / total) * 5
-        segments.append((label, count, next_edge - edge))
-        edge = next_edge
-    return segments
 
 
 @login_required
@@ -61,7 +44,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         claims = claims.filter(superseded_by=None)
     page = Paginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
     aggregates = selectors.claim_aggregates_for(viewer, list(page))
-    rows = [(aggregate, _tally_bar(aggregate)) for aggregate in aggregates]
+    rows = [(aggregate, aggregate.bar_segments) for aggregate in aggregates]
     template = "annotations/claim_list.html"
     if is_fragment_request(request):
         template += "#results"
