@@ -10,7 +10,11 @@ from annotations.services import article_import
 
 
 class Command(BaseCommand):
-    help = "Import plain-text articles (files, or folders of .txt files). Idempotent."
+    help = (
+        "Import plain-text articles (files, or folders of .txt files). Idempotent; a "
+        "changed text of an article already imported (same url or file name) is a new "
+        "revision of it."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path)
@@ -21,7 +25,7 @@ class Command(BaseCommand):
         except ArticleFileError as exc:
             raise CommandError(str(exc)) from None
         refused = 0
-        counts = {"imported": 0, "unchanged": 0}
+        counts = {"imported": 0, "revised": 0, "unchanged": 0}
         for number, path in enumerate(files, start=1):
             prefix = f"[{number}/{len(files)}] {path.name}:"
             try:
@@ -33,7 +37,13 @@ class Command(BaseCommand):
                 message = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
                 self.stderr.write(f"{prefix} refused: {'; '.join(message)}")
                 continue
-            if created:
+            if created and article.revision > 1:
+                counts["revised"] += 1
+                self.stdout.write(
+                    f"{prefix} changed since imported: revision {article.revision} of "
+                    f"article {article.lineage_id} ({article.reanchored})"
+                )
+            elif created:
                 counts["imported"] += 1
                 count = article.sentences.count()
                 self.stdout.write(f"{prefix} imported ({count} sentences)")
@@ -43,7 +53,8 @@ class Command(BaseCommand):
             for warning in parsed.warnings:
                 self.stdout.write(self.style.WARNING(f"{prefix} {warning}"))
         self.stdout.write(
-            f"{counts['imported']} imported, {counts['unchanged']} already there, "
+            f"{counts['imported']} imported, {counts['revised']} revised, "
+            f"{counts['unchanged']} already there, "
             f"{refused} refused"
         )
         if refused:
