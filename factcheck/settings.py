@@ -213,6 +213,12 @@ if _proxy_ssl_header:
             "SECURE_PROXY_SSL_HEADER must be HEADER,value, e.g. HTTP_X_FORWARDED_PROTO,https"
         )
     SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header)
+# A proxy that rewrites Host sends the original in X-Forwarded-Host; trust it only then
+# (it is checked against ALLOWED_HOSTS like Host itself).
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST")
+# A load balancer's health check often talks plain http to the app itself: /healthz answers
+# it there instead of redirecting to https.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
