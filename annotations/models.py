@@ -39,6 +39,10 @@ class Article(models.Model):
     url = models.URLField(max_length=2000, blank=True, validators=[http_url_validator])
     byline = models.CharField(max_length=300, blank=True)
     published = models.DateField(null=True, blank=True)
+    # What a web page states besides its publication date: the date it says it was last
+    # updated (only when later than published) and the language it declares.
+    updated = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=35, blank=True, help_text="as the page declares it")
     text = models.TextField()
     content_hash = models.CharField(max_length=64, unique=True)
     source_name = models.CharField(max_length=300, blank=True, help_text="imported from")

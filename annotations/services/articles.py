@@ -42,6 +42,8 @@ def article_import(
     byline: str = "",
     published: datetime.date | None = None,
     source_name: str = "",
+    updated: datetime.date | None = None,
+    language: str = "",
 ) -> tuple[Article, bool]:
     """Store an article and its sentences; (article, created). Same text twice: no-op."""
     digest = content_hash(text)
@@ -55,6 +57,8 @@ def article_import(
         url=url,
         byline=byline,
         published=published,
+        updated=updated,
+        language=language[:35],
         source_name=source_name[:300],
         content_hash=digest,
     )

@@ -10,7 +10,7 @@ from annotations.services import article_import
 
 
 class Command(BaseCommand):
-    help = "Import plain-text articles (files, or folders of .txt files). Idempotent."
+    help = "Import articles: .txt and .html files, and folders of them. Idempotent."
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path)
