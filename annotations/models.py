@@ -39,6 +39,10 @@ class Article(models.Model):
     url = models.URLField(max_length=2000, blank=True, validators=[http_url_validator])
     byline = models.CharField(max_length=300, blank=True)
     published = models.DateField(null=True, blank=True)
+    # What a web page states besides its publication date: the date it says it was last
+    # updated (only when later than published) and the language it declares.
+    updated = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=35, blank=True, help_text="as the page declares it")
     text = models.TextField()
     # Unique among current revisions (see Meta): an outlet may revert an edit, and the
     # reverted text is a new revision whose hash an older one already has.
@@ -47,7 +51,7 @@ class Article(models.Model):
     imported_at = models.DateTimeField(auto_now_add=True)
     # Revisions: a changed text of the same article (same url or source) is a new row,
     # linked to the one it replaces, which keeps its text, sentences and orphaned spans,
-    # read-only (migration 0011). Only current revisions (next_revision null) are listed.
+    # read-only (migration 0012). Only current revisions (next_revision null) are listed.
     revision = models.PositiveIntegerField(default=1)
     first_revision = models.ForeignKey(
         "self",

@@ -45,6 +45,8 @@ def article_import(
     byline: str = "",
     published: datetime.date | None = None,
     source_name: str = "",
+    updated: datetime.date | None = None,
+    language: str = "",
 ) -> tuple[Article, bool]:
     """Store an article and its sentences; (article, created). Same text twice: no-op.
     A known article (same url, else same source) with another text: a new revision of it,
@@ -64,6 +66,8 @@ def article_import(
             byline=byline,
             published=published,
             source_name=source_name,
+            updated=updated,
+            language=language[:35],
         )
         return revised, True
     earlier = Article.objects.filter(content_hash=digest).first()
@@ -77,6 +81,8 @@ def article_import(
         url=url,
         byline=byline,
         published=published,
+        updated=updated,
+        language=language[:35],
         source_name=source_name[:300],
         content_hash=digest,
     )
@@ -138,7 +144,16 @@ def article_revise(*, article: Article, text: str, **metadata) -> Article:
         revision=old.revision + 1,
         first_revision_id=old.lineage_id,
     )
-    for name in ("title", "outlet", "url", "byline", "published", "source_name"):
+    for name in (
+        "title",
+        "outlet",
+        "url",
+        "byline",
+        "published",
+        "updated",
+        "language",
+        "source_name",
+    ):
         setattr(revised, name, getattr(old, name))
     for name, value in metadata.items():
         if value not in ("", None):

@@ -67,7 +67,7 @@ def freeze_anchored_only(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("annotations", "0010_verdict_counts_for_claim"),
+        ("annotations", "0011_article_updated_language"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
