@@ -1,5 +1,5 @@
 """First stage of claim matching: candidate claims from a full-text index, in bounded time
-whatever the number of claims (migrations 0009 and 0011 build the index).
+whatever the number of claims (migrations 0009 and 0013 build the index).
 
 Each term of the text (stemmed by the database: "captured" finds "capture") fetches the
 newest TERM_CAP + 1 claims with it, by reading that many index entries, never the term's
@@ -8,7 +8,7 @@ with that term), so rare words and figures ("909", "39900") weigh most, and a wo
 than TERM_CAP claims ("Russian" in a corpus about the war) is too common to find anything
 by and weighs nothing. The work is at most MAX_TERMS x (TERM_CAP + 1) index entries, in
 one query, on SQLite (FTS5, 0009) as on PostgreSQL (a B-tree over (term, claim) filled by
-triggers, 0011: a GIN index reads a common term's whole posting list, so its time grew
+triggers, 0013: a GIN index reads a common term's whole posting list, so its time grew
 with the number of claims).
 """
 
@@ -73,7 +73,7 @@ def _hits(vendor: str, terms: list[str]) -> tuple[str, list]:
     if vendor == "postgresql":
         # The terms as the triggers store them ('english' lexemes: "captured" → "captur";
         # stop words have none), each a backward range scan of the term table's primary
-        # key that stops at the limit (migration 0011). One lateral lookup rather than a
+        # key that stops at the limit (migration 0013). One lateral lookup rather than a
         # union of sixteen keeps the planning time down (4 ms for the union).
         return (
             "SELECT h.claim_id AS id, q.lexeme AS t FROM (SELECT DISTINCT lexeme FROM "

@@ -71,7 +71,7 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("annotations", "0010_verdict_counts_for_claim"),
+        ("annotations", "0012_article_revisions"),
     ]
 
     operations = [migrations.RunPython(forward, backward, elidable=False)]
