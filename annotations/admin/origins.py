@@ -122,6 +122,9 @@ class OriginNameAdmin(HistoryAdmin):
             "Merge spellings into one origin",
             names=names,
             suggested=suggested,
+            # The origin they count as now, when it is none of these spellings (a name a
+            # moderator chose), is offered as the other name.
+            suggested_other="" if any(n.name == suggested for n in names) else suggested,
         )
 
     @admin.action(

@@ -266,6 +266,11 @@ def origin_groups(
             # Nothing fits, or more than one origin does: on its own rather than guessed.
             groups.append(OriginGroup(name=name, spellings=[name], keys=[key]))
 
+    for group in groups:
+        if not group.decided:
+            # A spelling copied from mid-sentence ("according to the General Staff") stands
+            # without its article; "The Kyiv Independent", capitalised, is a name.
+            group.name = re.sub(r"^the\s+", "", group.name)
     order = {key: i for i, key in enumerate(distinct)}
     for group in groups:
         group.spellings.sort(key=lambda n: order[spelling_key(n)])

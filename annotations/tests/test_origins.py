@@ -28,7 +28,7 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 # Every origin the five seed articles name, worded as the article words it (a reviewer
 # types "attributed to" from the text), and the origin the rule counts it as.
-GENERAL_STAFF = "the General Staff of the Armed Forces of Ukraine"
+GENERAL_STAFF = "General Staff of the Armed Forces of Ukraine"
 ZELENSKY = "Ukrainian President Volodymyr Zelensky"
 PUTIN = "Russian President Vladimir Putin"
 SEED_ORIGINS = {
@@ -46,8 +46,8 @@ SEED_ORIGINS = {
     "Ukrainian command": "Ukrainian command",
     "the Ukrainian command": "Ukrainian command",
     "Ukrainian officials": "Ukrainian officials",
-    "the Defense Ministry": "the Defense Ministry",
-    "the Kremlin": "the Kremlin",
+    "the Defense Ministry": "Defense Ministry",
+    "the Kremlin": "Kremlin",
     "Bloomberg": "Bloomberg",
     "The Kyiv Independent": "The Kyiv Independent",
     "Chatham House": "Chatham House",

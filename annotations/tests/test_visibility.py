@@ -493,4 +493,4 @@ def test_it_shows_the_claims_own_origin_but_others_attributions_only_after_votin
     assert origins_shown(**{**names, "claim_origin": "Ukraine's General Staff"}) == [
         "Ukraine's General Staff"
     ]
-    assert origins_shown(**{**names, "sees_others": True}) == ["the General Staff"]
+    assert origins_shown(**{**names, "sees_others": True}) == ["General Staff"]
