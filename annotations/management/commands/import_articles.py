@@ -11,7 +11,11 @@ from annotations.services import article_import
 
 
 class Command(BaseCommand):
-    help = "Import articles: .txt and .html files, folders of them, and http(s) URLs. Idempotent."
+    help = (
+        "Import articles: .txt and .html files, folders of them, and http(s) URLs. "
+        "Idempotent; a changed text of an article already imported (same canonical URL, "
+        "else same file name) is a new revision of it."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", help="files, folders or http(s) URLs")
@@ -24,7 +28,7 @@ class Command(BaseCommand):
         except ArticleFileError as exc:
             raise CommandError(str(exc)) from None
         refused = 0
-        counts = {"imported": 0, "unchanged": 0}
+        counts = {"imported": 0, "revised": 0, "unchanged": 0}
         for number, path in enumerate(files, start=1):
             name = path if isinstance(path, str) else path.name
             prefix = f"[{number}/{len(files)}] {name}:"
@@ -37,7 +41,13 @@ class Command(BaseCommand):
                 message = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
                 self.stderr.write(f"{prefix} refused: {'; '.join(message)}")
                 continue
-            if created:
+            if created and article.revision > 1:
+                counts["revised"] += 1
+                self.stdout.write(
+                    f"{prefix} changed since imported: revision {article.revision} of "
+                    f"article {article.lineage_id} ({article.reanchored})"
+                )
+            elif created:
                 counts["imported"] += 1
                 count = article.sentences.count()
                 self.stdout.write(f"{prefix} imported ({count} sentences)")
@@ -47,8 +57,9 @@ class Command(BaseCommand):
             for warning in parsed.warnings:
                 self.stdout.write(self.style.WARNING(f"{prefix} {warning}"))
         self.stdout.write(
-            f"{counts['imported']} imported, {counts['unchanged']} already there, "
-            f"{refused} refused"
+            f"{counts['imported']} imported, "
+            + (f"{counts['revised']} revised, " if counts["revised"] else "")
+            + f"{counts['unchanged']} already there, {refused} refused"
         )
         if refused:
             raise CommandError(f"{refused} file(s) refused; see the messages above")
