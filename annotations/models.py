@@ -487,10 +487,11 @@ class ImportItem(models.Model):
         QUEUED = "queued", "Waiting"
         RUNNING = "running", "Importing"
         IMPORTED = "imported", "Imported"
+        REVISED = "revised", "New revision"
         DUPLICATE = "duplicate", "Already imported"
         FAILED = "failed", "Refused"
 
-    FINISHED = (Status.IMPORTED, Status.DUPLICATE, Status.FAILED)
+    FINISHED = (Status.IMPORTED, Status.REVISED, Status.DUPLICATE, Status.FAILED)
 
     batch = models.UUIDField(db_index=True, help_text="one submission of the import form")
     requested_by = models.ForeignKey(

@@ -31,7 +31,7 @@ from annotations.selectors.claims import (
     claims_for,
     claims_needing_attention_for,
 )
-from annotations.selectors.intake import article_duplicate_of, import_items
+from annotations.selectors.intake import import_items
 from annotations.selectors.measures import (
     claim_figures,
     claims_with_conflicting_figures,
@@ -46,7 +46,6 @@ from annotations.selectors.panel import SpanPanel, span_panel, span_version
 from annotations.selectors.suggestions import Suggestion, claim_suggestions, figures
 
 __all__ = [
-    "article_duplicate_of",
     "import_items",
     "Appearance",
     "ArticlePage",

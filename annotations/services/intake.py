@@ -15,8 +15,7 @@ from django.utils import timezone
 from annotations.importing import ArticleFileError, ParsedArticle, read_upload
 from annotations.intake.fetching import read_url
 from annotations.models import ImportItem
-from annotations.selectors.intake import article_duplicate_of
-from annotations.services.articles import article_import, content_hash
+from annotations.services.articles import article_import
 
 logger = logging.getLogger(__name__)
 DUPLICATE = ImportItem.Status.DUPLICATE
@@ -57,21 +56,24 @@ def import_item_run(*, item_id: int) -> str:
         _progress(item, 10, f"Fetching {item.url}" if item.url else f"Reading {item.file_name}")
         parsed = _read(item)
         _progress(item, 60, f"Found {len(parsed.paragraphs)} paragraphs; storing")
-        duplicate, why = article_duplicate_of(text_hash=content_hash(parsed.text), url=parsed.url)
-        if duplicate is not None:
-            return _finish(
-                item, ImportItem.Status.DUPLICATE, f"Already imported ({why})", duplicate
-            )
+        # article_import decides: the same text as a stored article is that article (a
+        # duplicate, not imported twice); a known article (same canonical URL, else same
+        # source) with another text becomes its next revision; else a new article.
         article, created = article_import(**parsed.import_kwargs())
         if not created:
-            # Imported by another task between the check and now.
-            return _finish(
-                item, ImportItem.Status.DUPLICATE, "Already imported (same text)", article
-            )
+            why = f"same text as “{article.title}”"
+            if parsed.url and parsed.url == article.url:
+                why = f"same canonical URL and text as “{article.title}”"
+            return _finish(item, DUPLICATE, f"Already imported ({why})", article)
         sentences = article.sentences.count()
+        if article.revision > 1:
+            status = ImportItem.Status.REVISED
+            message = f"The page changed: revision {article.revision}, {sentences} sentences"
+        else:
+            status = ImportItem.Status.IMPORTED
+            message = f"{sentences} sentences"
         note = "; ".join(parsed.warnings)
-        message = f"{sentences} sentences" + (f"; {note}" if note else "")
-        return _finish(item, ImportItem.Status.IMPORTED, message, article)
+        return _finish(item, status, message + (f"; {note}" if note else ""), article)
     except ArticleFileError as exc:
         return _finish(item, ImportItem.Status.FAILED, str(exc))
     except ValidationError as exc:

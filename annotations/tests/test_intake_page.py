@@ -74,16 +74,40 @@ def test_it_reports_duplicates_and_imports_nothing_twice(maria, server, immediat
     again = [
         server.url(f"/pages/{REUTERS}"),  # same address, same text
         server.url(f"/redirect/2/{REUTERS}"),  # another address, same text
-        server.url(f"/variant/1/{REUTERS}"),  # same canonical URL, another text
     ]
     batch = _batch_of(_post(client, {"urls": "\n".join(again)}))
     items = list(ImportItem.objects.filter(batch=batch).order_by("id"))
-    assert [i.status for i in items] == ["duplicate"] * 3
-    assert "same text" in items[0].message and "same text" in items[1].message
-    assert "same canonical URL" in items[2].message
+    assert [i.status for i in items] == ["duplicate"] * 2
+    assert all("same canonical URL and text" in i.message for i in items)
     assert Article.objects.count() == 1
     assert {i.article_id for i in items} == {Article.objects.get().pk}
     assert "Already imported" in client.get(f"/import/?batch={batch}").content.decode()
+
+
+def test_an_uploaded_copy_of_an_imported_page_is_a_duplicate(maria, server, immediate):
+    client = client_for(maria)
+    _batch_of(_post(client, {"urls": server.url(f"/pages/{REUTERS}")}))
+    upload = SimpleUploadedFile("saved.html", page_bytes(REUTERS), content_type="text/html")
+    batch = _batch_of(_post(client, {"urls": ""}, [upload]))
+    [item] = ImportItem.objects.filter(batch=batch)
+    assert item.status == "duplicate" and "same canonical URL and text" in item.message
+    assert Article.objects.count() == 1
+
+
+def test_a_changed_page_at_a_known_address_is_a_new_revision(maria, server, immediate):
+    client = client_for(maria)
+    _batch_of(_post(client, {"urls": server.url(f"/pages/{REUTERS}")}))
+    first = Article.objects.get()
+    batch = _batch_of(_post(client, {"urls": server.url(f"/variant/1/{REUTERS}")}))
+    [item] = ImportItem.objects.filter(batch=batch)
+    assert item.status == "revised" and "revision 2" in item.message
+    assert item.article.first_revision_id == first.pk and item.article.url == first.url
+    # The same change again is no third revision.
+    batch = _batch_of(_post(client, {"urls": server.url(f"/variant/1/{REUTERS}")}))
+    [item] = ImportItem.objects.filter(batch=batch)
+    assert item.status == "duplicate"
+    assert Article.objects.count() == 2
+    assert "New revision" in client.get("/import/").content.decode()
 
 
 def test_a_url_pasted_twice_is_queued_once(maria, server, immediate):
