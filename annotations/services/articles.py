@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Min, Q
 
+from annotations.matching import embeddings
 from annotations.models import (
     Article,
     Measure,
@@ -227,8 +228,10 @@ def article_figures_store(*, article: Article) -> list[Quantity]:
             if known is None:
                 known = _figures_described()
             # The same measure worded otherwise ("people evacuated" vs "people were moved
-            # out") joins the measure already stored, so the two figures get judged.
-            key = measure_by_meaning(described, known)[:200]
+            # out") joins the measure already stored, so the two figures get judged: by the
+            # word rules, then by the sentence model of claim matching where they see two
+            # (README, "Figures evaluation").
+            key = measure_by_meaning(described, known, embeddings.similarity)[:200]
             known.append(dataclasses.replace(described, key=key))
             keys.setdefault(key, name)
             as_of, stated = as_of_date(text, article.published)
