@@ -29,6 +29,7 @@ from annotations.models import (
     Verdict,
 )
 from annotations.rules.origins import spelling_key
+from annotations.services.origins import origin_names_record
 from annotations.tests.conftest import world_revise
 from annotations.tests.snapshots import client_for, db_snapshot, send, snapshot_diff
 
@@ -801,6 +802,9 @@ def w(world, django_user_model):
     for key, value in extra.items():
         setattr(world, key, value)
     world_revise(world)
+    # Every spelling in use recorded, as a first visit to the origins admin would: a GET of
+    # it then writes nothing.
+    origin_names_record()
     # An address for the set-password e-mail, and an inactive reviewer to activate.
     django_user_model.objects.filter(pk=world.alice.pk).update(email="alice@example.org")
     django_user_model.objects.filter(pk=world.charlie.pk).update(is_active=False)
