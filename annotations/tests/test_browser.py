@@ -759,6 +759,8 @@ def test_it_shows_what_changed_since_i_reviewed_and_clears_it_with_one_key(new_p
     page = new_page("alice")
     # The article list counts it for me.
     expect(page.locator(".badge-changed")).to_have_text("⟳ 1")
+    _shot(_phone(page), "changed-since-reviewed-list-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.locator(".badge-changed").click()
     expect(page.locator(".changed-mark")).to_have_text("⟳ changed since you reviewed")
     expect(page.locator("#changes")).to_contain_text("Revised since you reviewed")
