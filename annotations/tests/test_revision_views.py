@@ -220,3 +220,15 @@ def test_it_marks_fuzzy_and_orphaned_appearances_on_the_claim_page_and_admin(
     assert "About 12,000 North Korean troops" in html and "Kursk update" in html
     html = admin.get("/admin/annotations/verdict/?span__anchor_status__exact=fuzzy").content
     assert html.decode().count('class="field-anchor">Re-anchored approximately') == 2
+
+
+def test_it_sends_an_open_page_of_a_replaced_revision_to_the_current_one(db, alice):
+    article = _import(_text(TYPO, DENIED, TROOPS))
+    _tag(article, DENIED, alice)
+    client = client_for(alice)
+    page = client.get(reverse("article_detail", args=[article.pk])).content.decode()
+    poll_url = page.split('hx-get="')[1].split('"')[0].replace("&amp;", "&")
+    revised = _import(_text(INSERTED, TYPO, DENIED, TROOPS))
+    response = client.get(poll_url, **HTMX)
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("article_detail", args=[revised.pk])
