@@ -32,6 +32,7 @@ from annotations.selectors.claims import (
     claims_for,
     claims_needing_attention_for,
 )
+from annotations.selectors.intake import import_items
 from annotations.selectors.measures import (
     claim_figures,
     claims_with_conflicting_figures,
@@ -55,6 +56,7 @@ from annotations.selectors.revisions import (
 from annotations.selectors.suggestions import Suggestion, claim_suggestions, figures
 
 __all__ = [
+    "import_items",
     "Appearance",
     "ArticlePage",
     "ClaimAggregate",
