@@ -479,6 +479,45 @@ class ClaimEmbedding(models.Model):
         return f"embedding of claim {self.claim_id} ({self.model})"
 
 
+class OriginName(models.Model):
+    """One spelling of an origin, as a moderator set it on a claim or a reviewer typed it as
+    "attributed to", and which origin it names when a moderator decided that by hand
+    (annotations.rules.origins: a decision wins over the automatic rule). `stands_for`
+    empty: the rule decides. Set: the origin's standing name, shared by every spelling
+    merged with it; a spelling split off stands for itself. History keeps who and when
+    of every merge and split."""
+
+    name = models.CharField(max_length=300, validators=[reject_markup])
+    # rules.origins.spelling_key(name): case, spacing and apostrophes are not a spelling.
+    key = models.CharField(max_length=300, unique=True, editable=False)
+    stands_for = models.CharField(max_length=300, blank=True, validators=[reject_markup])
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            # A decision names who took it and when; none names nobody.
+            models.CheckConstraint(
+                condition=(
+                    Q(stands_for="", decided_by__isnull=True, decided_at__isnull=True)
+                    | (~Q(stands_for="") & Q(decided_by__isnull=False, decided_at__isnull=False))
+                ),
+                name="originname_decision_has_who_and_when",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ImportItem(models.Model):
     """One URL or uploaded file to import, run as a background task (annotations/tasks.py):
     its status and progress are what the import page shows while it runs."""
