@@ -477,3 +477,97 @@ class ClaimEmbedding(models.Model):
 
     def __str__(self) -> str:
         return f"embedding of claim {self.claim_id} ({self.model})"
+
+
+class OriginName(models.Model):
+    """One spelling of an origin, as a moderator set it on a claim or a reviewer typed it as
+    "attributed to", and which origin it names when a moderator decided that by hand
+    (annotations.rules.origins: a decision wins over the automatic rule). `stands_for`
+    empty: the rule decides. Set: the origin's standing name, shared by every spelling
+    merged with it; a spelling split off stands for itself. History keeps who and when
+    of every merge and split."""
+
+    name = models.CharField(max_length=300, validators=[reject_markup])
+    # rules.origins.spelling_key(name): case, spacing and apostrophes are not a spelling.
+    key = models.CharField(max_length=300, unique=True, editable=False)
+    stands_for = models.CharField(max_length=300, blank=True, validators=[reject_markup])
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            # A decision names who took it and when; none names nobody.
+            models.CheckConstraint(
+                condition=(
+                    Q(stands_for="", decided_by__isnull=True, decided_at__isnull=True)
+                    | (~Q(stands_for="") & Q(decided_by__isnull=False, decided_at__isnull=False))
+                ),
+                name="originname_decision_has_who_and_when",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportItem(models.Model):
+    """One URL or uploaded file to import, run as a background task (annotations/tasks.py):
+    its status and progress are what the import page shows while it runs."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting"
+        RUNNING = "running", "Importing"
+        IMPORTED = "imported", "Imported"
+        REVISED = "revised", "New revision"
+        DUPLICATE = "duplicate", "Already imported"
+        FAILED = "failed", "Refused"
+
+    FINISHED = (Status.IMPORTED, Status.REVISED, Status.DUPLICATE, Status.FAILED)
+
+    batch = models.UUIDField(db_index=True, help_text="one submission of the import form")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    url = models.URLField(max_length=2000, blank=True, validators=[http_url_validator])
+    file_name = models.CharField(max_length=300, blank=True)
+    # The uploaded page, kept until its task has read it.
+    upload = models.BinaryField(null=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="percent")
+    message = models.CharField(max_length=1000, blank=True)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        permissions = [("import_articles", "Can import articles from files and URLs")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(url="") & ~Q(file_name="")) | (~Q(url="") & Q(file_name="")),
+                name="importitem_url_or_file",
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="importitem_progress"),
+        ]
+
+    def __str__(self) -> str:
+        return self.url or self.file_name
+
+    @property
+    def source(self) -> str:
+        return self.url or self.file_name
+
+    @property
+    def finished(self) -> bool:
+        return self.status in self.FINISHED

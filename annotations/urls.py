@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from annotations.converters import IdConverter
-from annotations.views import claims, exports, figures, rulings, workspace
+from annotations.views import claims, exports, figures, intake, revisions, rulings, workspace
 
 # Ids beyond a 64-bit integer are a 404 here instead of a database error (see converters).
 register_converter(IdConverter, "id")
@@ -19,6 +19,16 @@ urlpatterns = [
         workspace.verdict_withdraw,
         name="verdict_withdraw",
     ),
+    path(
+        "articles/<id:article_id>/revisions/",
+        revisions.article_revisions,
+        name="article_revisions",
+    ),
+    path(
+        "articles/<id:article_id>/changes/<id:flag_id>/",
+        workspace.revision_flag_answer,
+        name="revision_flag_answer",
+    ),
     path("measures/<id:measure_id>/", figures.measure_detail, name="measure_detail"),
     path(
         "measures/<id:measure_id>/<str:change>/",
@@ -33,4 +43,6 @@ urlpatterns = [
     path("rulings/<id:claim_id>/", rulings.ruling_public, name="ruling_public"),
     path("annotations/", exports.annotation_collection, name="annotation_collection"),
     path("annotations/<id:verdict_id>", exports.annotation_detail, name="annotation_detail"),
+    path("import/", intake.import_page, name="import_page"),
+    path("import/status/", intake.import_status, name="import_status"),
 ]

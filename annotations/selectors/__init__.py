@@ -2,7 +2,8 @@
 
 One module per domain: `articles` (the workspace list and page), `panel` (the side panel),
 `claims` (per-claim aggregates and claim pages), `suggestions` (claims like a text),
-`moderation` (needs-attention order, overview), `measures` (figures across articles).
+`moderation` (needs-attention order, overview), `measures` (figures across articles),
+`revisions` (an article's revisions, diffs, orphans, my "changed since reviewed" flags).
 Callers use `selectors.<name>`.
 """
 
@@ -31,6 +32,7 @@ from annotations.selectors.claims import (
     claims_for,
     claims_needing_attention_for,
 )
+from annotations.selectors.intake import import_items
 from annotations.selectors.measures import (
     claim_figures,
     claims_with_conflicting_figures,
@@ -42,13 +44,25 @@ from annotations.selectors.moderation import (
     moderation_overview,
 )
 from annotations.selectors.panel import SpanPanel, span_panel, span_version
+from annotations.selectors.revisions import (
+    RevisionDiff,
+    RevisionNotes,
+    article_current,
+    article_revisions,
+    highlights_flagged,
+    revision_diff,
+    revision_flag_counts,
+)
 from annotations.selectors.suggestions import Suggestion, claim_suggestions, figures
 
 __all__ = [
+    "import_items",
     "Appearance",
     "ArticlePage",
     "ClaimAggregate",
     "ClaimPage",
+    "RevisionDiff",
+    "RevisionNotes",
     "Progress",
     "SpanPanel",
     "Suggestion",
@@ -56,7 +70,9 @@ __all__ = [
     "article_highlights",
     "article_list",
     "article_page",
+    "article_current",
     "article_progress",
+    "article_revisions",
     "article_version",
     "claim_aggregates",
     "claim_aggregates_for",
@@ -72,9 +88,12 @@ __all__ = [
     "claims_with_conflicting_figures",
     "contested_counts",
     "figures",
+    "highlights_flagged",
     "measure_judgements",
     "moderation_overview",
     "progress",
+    "revision_diff",
+    "revision_flag_counts",
     "span_consensus_map",
     "span_panel",
     "span_version",

@@ -19,6 +19,7 @@ from annotations.services.consensus import (
     verdicts_count_latest,
     verdicts_count_latest_everywhere,
 )
+from annotations.services.intake import import_batch_submit, import_item_run
 from annotations.services.measures import (
     measure_rename,
     measure_split,
@@ -46,6 +47,8 @@ __all__ = [
     "claim_reopen",
     "claim_supersede",
     "content_hash",
+    "import_batch_submit",
+    "import_item_run",
     "measure_rename",
     "measure_split",
     "measures_join",

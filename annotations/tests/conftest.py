@@ -68,7 +68,8 @@ def world(alice, bob, charlie, maria, django_user_model, groups):
     import datetime
     from types import SimpleNamespace
 
-    from annotations.models import Measure, Quantity
+    from annotations.models import Measure, OriginName, Quantity
+    from annotations.rules.origins import spelling_key
 
     mona = django_user_model.objects.create_user("mona", password="mona-password", is_staff=True)
     mona.groups.add(groups[1])
@@ -147,4 +148,40 @@ def world(alice, bob, charlie, maria, django_user_model, groups):
         tanks=tanks,
         figure=Quantity.objects.filter(measure=tanks).order_by("pk").first(),
         drones=Measure.objects.get(key="russian:equipment:drones"),
+        # The spelling alice typed, as the origins admin records it (one save: a version).
+        origin_name=OriginName.objects.create(
+            name="the General Staff", key=spelling_key("the General Staff")
+        ),
     )
+
+
+# --- revisions in the matrix and fuzz world ---------------------------------------------------
+
+DRONES_V1 = "Drones over Belgorod\n\nThe governor said 40 drones were downed overnigt."
+DRONES_V2 = "Drones over Belgorod\n\nThe governor said 40 drones were downed overnight."
+
+
+def world_revise(world) -> None:
+    """Add to the world an article alice judged and that was then revised (a typo fixed in
+    her sentence): `revised`, its current revision, and `flag`, alice's pending "changed
+    since you reviewed" flag on it. Bob and maria have none."""
+    from annotations.models import RevisionFlag
+
+    url = "https://example.org/belgorod-drones"
+    first, _ = services.article_import(title="Drones over Belgorod", text=DRONES_V1, url=url)
+    wording = "The governor said 40 drones were downed overnigt."
+    start = first.text.index(wording)
+    services.verdict_record(
+        article=first,
+        start=start,
+        end=start + len(wording),
+        exact=wording,
+        reviewer=world.alice,
+        label="attributed",
+        attributed_to="the governor",
+        new_claim_text="40 drones were downed over Belgorod",
+    )
+    world.revised, _ = services.article_import(
+        title="Drones over Belgorod", text=DRONES_V2, url=url
+    )
+    world.flag = RevisionFlag.objects.get(reviewer=world.alice, revision=world.revised)

@@ -22,7 +22,8 @@ from django.db.models import Count
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from annotations.models import Article, Claim, Measure, Span, Verdict
+from annotations.models import Article, Claim, Measure, OriginName, Span, Verdict
+from annotations.tests.conftest import world_revise
 from annotations.tests.snapshots import client_for, send
 from annotations.text.sanitising import reject_markup
 
@@ -61,7 +62,7 @@ TEXT_TOUR = ["\x00", LONG, "HTTPS://EXAMPLE.ORG/evidence", "<script>x</script>"]
 NUMBERS = {
     "page", "p", "start", "end", "index", "as_of", "claim", "_selected_action", "into",
     "newer", "other", "figures", "measure", "measure__id__exact", "select_across", "current",
-    "published__year",
+    "published__year", "old", "new",
 }  # fmt: skip
 EXAMPLES = 3  # Hypothesis examples per surface, after the tour
 FUZZ_SETTINGS = settings(
@@ -137,6 +138,13 @@ SURFACES = {
         ["measure__id__exact", "o", "p"],
     ),
     "admin accounts": (MARIA, "get", "/admin/auth/user/", {}, ["is_active__exact", "q", "o", "p"]),
+    "admin origins": (
+        MARIA,
+        "get",
+        "/admin/annotations/originname/",
+        {},
+        ["decided", "q", "o", "p"],
+    ),
     "annotation pages": (MARIA, "get", "/annotations/", {}, ["page"]),
     "claimreview feed": (ANON, "get", "/claimreviews/", {}, ["page"]),
     "panel": (
@@ -154,6 +162,11 @@ SURFACES = {
         ["start", "end", "exact", "v"],
     ),
     "live poll": (ALICE, "get", "/articles/{article.pk}/updates/", {}, ["v"]),
+    "import status": (MARIA, "get", "/import/status/", {}, ["batch"]),
+    "import page": (MARIA, "get", "/import/", {}, ["batch"]),
+    # Queued only: the test database's task backend stores the task; no worker runs it.
+    "import urls": (MARIA, "post", "/import/", {"urls": "https://news.example/a"}, ["urls"]),
+    "article revisions": (ALICE, "get", "/articles/{revised.pk}/revisions/", {}, ["old", "new"]),
     # Writes.
     "verdict save": (
         BOB,
@@ -190,6 +203,13 @@ SURFACES = {
         "/articles/{article.pk}/verdict/withdraw/",
         {"start": "{span.start}", "end": "{span.end}"},
         ["start", "end", "exact"],
+    ),
+    "answer a changed-since-reviewed flag": (
+        ALICE,
+        "post",
+        "/articles/{revised.pk}/changes/{flag.pk}/",
+        {"status": "holds"},
+        ["status"],
     ),
     "span move": (
         ALICE,
@@ -279,6 +299,27 @@ SURFACES = {
         },
         ["name", "_selected_action"],
     ),  # fmt: skip
+    "origin merge action": (
+        MARIA,
+        "post",
+        "/admin/annotations/originname/",
+        {
+            "action": "merge",
+            "index": "0",
+            "_selected_action": "{origin_name.pk}",
+            "apply": "1",
+            "stands_for": "__other__",
+            "other_name": "Ukraine's General Staff",
+        },
+        ["stands_for", "other_name", "_selected_action"],
+    ),  # fmt: skip
+    "origin split action": (
+        MARIA,
+        "post",
+        "/admin/annotations/originname/",
+        {"action": "split", "index": "0", "_selected_action": "{origin_name.pk}"},
+        ["_selected_action", "action"],
+    ),
     "measure join action": (
         MARIA,
         "post",
@@ -385,6 +426,8 @@ INT_PATHS = [
     "/articles/{}/updates/",
     "/articles/{}/span/",
     "/articles/{}/verdict/",
+    "/articles/{}/revisions/",
+    "/articles/{}/changes/{}/",
     "/claims/{}/",
     "/claims/{}.jsonld",
     "/rulings/{}/",
@@ -402,6 +445,8 @@ ADMIN_PATHS = [
     "/admin/annotations/measure/{}/change/",
     "/admin/auth/user/{}/change/",
     "/admin/auth/user/{}/history/",
+    "/admin/annotations/originname/{}/change/",
+    "/admin/annotations/originname/{}/history/",
 ]
 IDS = [HUGE, "9223372036854775808", "0", "99999999"]
 
@@ -415,6 +460,7 @@ def fz(world):
         BOB: client_for(world.bob),
         MARIA: client_for(world.maria),
     }
+    world_revise(world)
     world.articles = {a.pk: (a.text, a.content_hash) for a in Article.objects.all()}
     return world
 
@@ -438,6 +484,7 @@ def _invariants(w) -> list[str]:
         *Verdict.objects.values_list("note", "attributed_to", "hidden_reason"),
         *Claim.objects.values_list("text", "origin", "ruling_note"),
         *Measure.objects.values_list("name"),
+        *OriginName.objects.values_list("name", "stands_for"),
     ]
     for value in (v for row in plain for v in row):
         try:
@@ -486,6 +533,7 @@ def _world_ids(w) -> list[int]:
     return [
         w.claim.pk, w.ruled.pk, w.other.pk, w.verdict.pk, w.hidden.pk, w.span.pk,
         w.figure.pk, w.tanks.pk, w.drones.pk, w.alice.pk, w.maria.pk, w.mona.pk, w.root.pk,
+        w.origin_name.pk,
     ]  # fmt: skip
 
 

@@ -19,7 +19,18 @@ from django.core import mail
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
-from annotations.models import Article, Claim, Sentence, Span, Verdict
+from annotations.models import (
+    Article,
+    Claim,
+    OriginName,
+    RevisionFlag,
+    Sentence,
+    Span,
+    Verdict,
+)
+from annotations.rules.origins import spelling_key
+from annotations.services.origins import origin_names_record
+from annotations.tests.conftest import world_revise
 from annotations.tests.snapshots import client_for, db_snapshot, send, snapshot_diff
 
 ANON, ALICE, BOB, MARIA = "anonymous", "alice", "bob", "maria"
@@ -55,6 +66,9 @@ GET_MATRIX = [
     ("/articles/{article.pk}/span/move/", LOGIN, 405, 405, 405),
     ("/articles/{article.pk}/verdict/", LOGIN, 405, 405, 405),
     ("/articles/{article.pk}/verdict/withdraw/", LOGIN, 405, 405, CLIENT_ERROR),
+    # Revisions: article text, readable by all; a flag is answered by its reviewer only.
+    ("/articles/{revised.pk}/revisions/", LOGIN, 200, 200, 200),
+    ("/articles/{revised.pk}/changes/{flag.pk}/", LOGIN, 405, 405, 405),
     ("/measures/{tanks.pk}/", LOGIN, 200, 200, 200),
     ("/measures/{tanks.pk}/rename/", LOGIN, 405, 405, 405),
     ("/claims/", LOGIN, 200, 200, 200),
@@ -71,6 +85,9 @@ GET_MATRIX = [
     ("/annotations/", LOGIN, DENIED, DENIED, 200),
     ("/annotations/?page=1", LOGIN, DENIED, DENIED, 200),
     ("/annotations/{verdict.pk}", LOGIN, DENIED, DENIED, 200),
+    # The import page: moderators, and reviewers given the import permission (not alice).
+    ("/import/", LOGIN, DENIED, DENIED, 200),
+    ("/import/status/", LOGIN, DENIED, DENIED, 200),
     ("/login/", 200, 200, 200, 200),
     # The load balancer's probe: no login, one query, nothing but "ok" or "unavailable".
     ("/healthz", 200, 200, 200, 200),
@@ -141,6 +158,14 @@ GET_MATRIX = [
     ("{ann}quantity/{figure.pk}/delete/", LOGIN, LOGIN, LOGIN, 403),
     ("{ann}quantity/{figure.pk}/history/", LOGIN, LOGIN, LOGIN, 200),
     ("{ann}quantity/{figure.pk}/", LOGIN, LOGIN, LOGIN, REDIRECT),
+    # Origins: spellings in use, merged and split by moderators, never added or deleted.
+    ("{ann}originname/", LOGIN, LOGIN, LOGIN, 200),
+    ("{ann}originname/add/", LOGIN, LOGIN, LOGIN, 403),
+    ("{ann}originname/{origin_name.pk}/change/", LOGIN, LOGIN, LOGIN, 200),
+    ("{ann}originname/{origin_name.pk}/delete/", LOGIN, LOGIN, LOGIN, 403),
+    ("{ann}originname/{origin_name.pk}/history/", LOGIN, LOGIN, LOGIN, 200),
+    ("{ann}originname/{origin_name.pk}/history/{origin_version}/", LOGIN, LOGIN, LOGIN, 200),
+    ("{ann}originname/{origin_name.pk}/", LOGIN, LOGIN, LOGIN, REDIRECT),
     # Accounts: moderators create and (de)activate reviewers; other moderators, superusers,
     # groups and passwords are out of their reach.
     ("/admin/auth/user/", LOGIN, LOGIN, LOGIN, 200),
@@ -268,6 +293,10 @@ WRITES = {
         f"/articles/{w.article.pk}/span/move/",
         {"start": w.span.start, "end": w.span.end, "claim": w.ruled.pk},
     ),
+    "answer alice's changed-since-reviewed flag": lambda w: (
+        f"/articles/{w.revised.pk}/changes/{w.flag.pk}/",
+        {"status": "holds", "reviewer": w.bob.pk},
+    ),
     "rename a measure": lambda w: (f"/measures/{w.tanks.pk}/rename/", {"name": "Tanks lost"}),
     "split a figure into a new measure": lambda w: (
         f"/measures/{w.tanks.pk}/split/",
@@ -278,6 +307,10 @@ WRITES = {
         {"other": w.drones.pk},
     ),
     "sign out": lambda w: ("/logout/", {}),
+    "import an article by URL": lambda w: (
+        "/import/",
+        {"urls": "https://news.example/story.html"},
+    ),
     # Claims.
     "edit a claim's text": lambda w: (
         f"{ANN}/claim/{w.claim.pk}/change/",
@@ -442,10 +475,13 @@ WRITE_MATRIX = [
         CLIENT_ERROR,
         CLIENT_ERROR,
     ),
+    # Flags are personal: another reviewer or a moderator gets a 404, and nothing changes.
+    ("answer alice's changed-since-reviewed flag", LOGIN, REDIRECT, 404, 404),
     ("rename a measure", LOGIN, REDIRECT, REDIRECT, REDIRECT),
     ("split a figure into a new measure", LOGIN, REDIRECT, REDIRECT, REDIRECT),
     ("join another measure into this one", LOGIN, REDIRECT, REDIRECT, REDIRECT),
     ("sign out", LOGIN, LOGIN, LOGIN, LOGIN),
+    ("import an article by URL", LOGIN, DENIED, DENIED, REDIRECT),
     ("edit a claim's text", LOGIN, LOGIN, LOGIN, REDIRECT),
     ("add a claim", LOGIN, LOGIN, LOGIN, REDIRECT),
     ("delete a claim carrying verdicts", LOGIN, LOGIN, LOGIN, 403),
@@ -494,12 +530,20 @@ def _effects(w, write: str, role: str) -> list[str]:
     elif write == "withdraw the verdict on alice's span":
         if Verdict.objects.filter(pk=w.verdict.pk).exists():
             problems.append("alice's verdict is still there")
+    elif write == "answer alice's changed-since-reviewed flag":
+        if RevisionFlag.objects.get(pk=w.flag.pk).status != RevisionFlag.Status.HOLDS:
+            problems.append("alice's flag was not answered")
     elif write == "add a reviewer account":
         dora = w.user_model.objects.filter(username="dora").first()
         if dora is None:
             problems.append("no account was created")
         elif dora.is_staff or dora.is_superuser or dora.groups.filter(name="Moderators").exists():
             problems.append("the new account is staff, superuser or a moderator")
+    elif write == "import an article by URL":
+        from annotations.models import ImportItem
+
+        if not ImportItem.objects.filter(requested_by=user, status="queued").exists():
+            problems.append("no import was queued")
     elif write == "deactivate alice":
         w.alice.refresh_from_db()
         if w.alice.is_active or w.alice.is_staff or w.alice.is_superuser:
@@ -568,6 +612,17 @@ ACTIONS = {
         "_selected_action": [w.drones.pk],
         "post": "yes",
     },
+    ("annotations.originname", "merge"): lambda w: {
+        "_selected_action": [w.origin_name.pk, w.origin_other.pk],
+        "apply": "1",
+        "stands_for": "the General Staff",
+    },
+    ("annotations.originname", "split"): lambda w: {"_selected_action": [w.origin_name.pk]},
+    ("annotations.originname", "undecide"): lambda w: {"_selected_action": [w.origin_name.pk]},
+    ("annotations.originname", "delete_selected"): lambda w: {
+        "_selected_action": [w.origin_name.pk],
+        "post": "yes",
+    },
     ("annotations.quantity", "split"): lambda w: {
         "_selected_action": [w.figure.pk],
         "apply": "1",
@@ -624,6 +679,10 @@ ACTION_MATRIX = [
     ("annotations.measure", "join", LOGIN, LOGIN, LOGIN, REDIRECT),
     ("annotations.measure", "delete_selected", LOGIN, LOGIN, LOGIN, UNCHANGED),
     ("annotations.quantity", "split", LOGIN, LOGIN, LOGIN, REDIRECT),
+    ("annotations.originname", "merge", LOGIN, LOGIN, LOGIN, REDIRECT),
+    ("annotations.originname", "split", LOGIN, LOGIN, LOGIN, REDIRECT),
+    ("annotations.originname", "undecide", LOGIN, LOGIN, LOGIN, REDIRECT),
+    ("annotations.originname", "delete_selected", LOGIN, LOGIN, LOGIN, UNCHANGED),
     ("annotations.quantity", "delete_selected", LOGIN, LOGIN, LOGIN, UNCHANGED),
     ("auth.user", "activate", LOGIN, LOGIN, LOGIN, REDIRECT),
     ("auth.user", "deactivate", LOGIN, LOGIN, LOGIN, REDIRECT),
@@ -734,9 +793,18 @@ def w(world, django_user_model):
         ),
         "access_log": AccessLog.objects.create(**who, **http),
         "failure": AccessFailureLog.objects.create(**who, **http),
+        # Another spelling besides the world's, to merge with it.
+        "origin_other": OriginName.objects.create(
+            name="Ukraine's General Staff", key=spelling_key("Ukraine's General Staff")
+        ),
     }
+    extra["origin_version"] = world.origin_name.history.earliest().history_id
     for key, value in extra.items():
         setattr(world, key, value)
+    world_revise(world)
+    # Every spelling in use recorded, as a first visit to the origins admin would: a GET of
+    # it then writes nothing.
+    origin_names_record()
     # An address for the set-password e-mail, and an inactive reviewer to activate.
     django_user_model.objects.filter(pk=world.alice.pk).update(email="alice@example.org")
     django_user_model.objects.filter(pk=world.charlie.pk).update(is_active=False)
