@@ -31,6 +31,13 @@ from annotations.selectors.claims import (
     claims_for,
     claims_needing_attention_for,
 )
+from annotations.selectors.duplicates import (
+    ClaimSide,
+    DuplicatePair,
+    claim_sides,
+    duplicate_pairs,
+    duplicates_open,
+)
 from annotations.selectors.measures import (
     claim_figures,
     claims_with_conflicting_figures,
@@ -49,6 +56,8 @@ __all__ = [
     "ArticlePage",
     "ClaimAggregate",
     "ClaimPage",
+    "ClaimSide",
+    "DuplicatePair",
     "Progress",
     "SpanPanel",
     "Suggestion",
@@ -63,6 +72,7 @@ __all__ = [
     "claim_appearances",
     "claim_figures",
     "claim_page",
+    "claim_sides",
     "claim_suggestions",
     "claim_tally",
     "claims_annotated",
@@ -71,6 +81,8 @@ __all__ = [
     "claims_needing_attention_for",
     "claims_with_conflicting_figures",
     "contested_counts",
+    "duplicate_pairs",
+    "duplicates_open",
     "figures",
     "measure_judgements",
     "moderation_overview",

@@ -12,6 +12,11 @@ from annotations.services.consensus import (
     verdicts_count_latest,
     verdicts_count_latest_everywhere,
 )
+from annotations.services.duplicates import (
+    duplicate_dismiss,
+    duplicates_rebuild,
+    duplicates_refresh,
+)
 from annotations.services.measures import (
     measure_rename,
     measure_split,
@@ -36,6 +41,9 @@ __all__ = [
     "claim_reopen",
     "claim_supersede",
     "content_hash",
+    "duplicate_dismiss",
+    "duplicates_rebuild",
+    "duplicates_refresh",
     "measure_rename",
     "measure_split",
     "measures_join",
