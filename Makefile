@@ -30,9 +30,12 @@ setup: $(VENV)/.installed .env
 	$(PY) manage.py import_articles seeds/
 	$(PY) manage.py demo_accounts
 
+# The Procfile's processes under honcho: `web` is gunicorn (2 x cores + 1 workers), or
+# runserver with reload when DEBUG is on (DEBUG=true make run, or in .env). Settings read
+# .env themselves with the environment winning; honcho would let .env win, so it reads none.
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C stops)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	BIND=$(HOST):$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start --env /dev/null
 
 # Debian's Chromium drives the browser tests; install it when missing (root only).
 check-browser:

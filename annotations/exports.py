@@ -8,7 +8,7 @@ import datetime
 from django.conf import settings
 from django.urls import reverse
 
-from annotations.models import Article, Claim, Label, Verdict
+from annotations.models import AnchorStatus, Article, Claim, Label, Verdict
 from annotations.selectors import ClaimAggregate
 
 ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -143,4 +143,11 @@ def web_annotation(request, verdict: Verdict, *, with_context: bool = True) -> d
             ],
         },
     }
+    if span.anchor_status == AnchorStatus.ORPHAN:
+        # Its text is gone from the current revision: the selectors hold for the article
+        # as it was when that revision was imported, which the W3C model says with a state.
+        annotation["target"]["state"] = {
+            "type": "TimeState",
+            "sourceDate": span.article.imported_at.isoformat(),
+        }
     return {"@context": ANNOTATION_CONTEXT, **annotation} if with_context else annotation

@@ -49,6 +49,9 @@ class ParsedArticle:
     outlet: str = ""
     url: str = ""
     byline: str = ""
+    # What a web page states besides its publication date (annotations/intake/extraction.py).
+    updated: datetime.date | None = None
+    language: str = ""
     notes: dict = field(default_factory=dict)
     # What was changed on the way in, for the import to report next to the file's name.
     warnings: list[str] = field(default_factory=list)
@@ -62,15 +65,27 @@ class ParsedArticle:
             "outlet": self.outlet,
             "url": self.url,
             "byline": self.byline,
+            "updated": self.updated,
+            "language": self.language,
         }
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [line for line in self.text.split("\n") if line.strip()]
+
+
+PAGE_SUFFIXES = {".html", ".htm"}
+ARTICLE_SUFFIXES = {".txt", *PAGE_SUFFIXES}
 
 
 def article_files(paths: list[Path]) -> list[Path]:
-    """The .txt files named or contained in `paths`, in a stable order."""
+    """The .txt and .html files named or contained in `paths`, in a stable order."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()))
+            files.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in ARTICLE_SUFFIXES)
+            )
         elif path.exists():
             files.append(path)
         else:
@@ -79,12 +94,14 @@ def article_files(paths: list[Path]) -> list[Path]:
 
 
 def read_article_file(path: Path) -> ParsedArticle:
+    is_page = path.suffix.lower() in PAGE_SUFFIXES
+    limit = settings.INTAKE_PAGE_MAX_BYTES if is_page else settings.ARTICLE_MAX_BYTES
     size = path.stat().st_size
-    if size > settings.ARTICLE_MAX_BYTES:
-        raise ArticleFileError(
-            f"{path.name}: {size:,} bytes is over the {settings.ARTICLE_MAX_BYTES:,}-byte limit"
-        )
+    if size > limit:
+        raise ArticleFileError(f"{path.name}: {size:,} bytes is over the {limit:,}-byte limit")
     raw = path.read_bytes()
+    if is_page:
+        return read_page_bytes(raw, source_name=path.name)
     if b"\x00" in raw:
         raise ArticleFileError(f"{path.name}: binary file (contains NUL bytes), not text")
     try:
@@ -94,6 +111,18 @@ def read_article_file(path: Path) -> ParsedArticle:
             f"{path.name}: not UTF-8 (invalid byte at position {exc.start})"
         ) from None
     return parse_article_text(decoded, source_name=path.name, sidecar=_read_sidecar(path))
+
+
+def read_page_bytes(
+    raw: bytes, *, source_name: str, url: str = "", charset: str | None = None
+) -> ParsedArticle:
+    """An HTML page's article (main text and what the page states about itself)."""
+    # Imported here: the extraction module builds on this one's refusals.
+    from annotations.intake.extraction import decode_html, extract_page
+
+    if b"\x00" in raw[:4096]:
+        raise ArticleFileError(f"{source_name}: binary file (contains NUL bytes), not HTML")
+    return extract_page(decode_html(raw, charset=charset), source_name=source_name, url=url)
 
 
 def parse_article_text(

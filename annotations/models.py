@@ -39,13 +39,57 @@ class Article(models.Model):
     url = models.URLField(max_length=2000, blank=True, validators=[http_url_validator])
     byline = models.CharField(max_length=300, blank=True)
     published = models.DateField(null=True, blank=True)
+    # What a web page states besides its publication date: the date it says it was last
+    # updated (only when later than published) and the language it declares.
+    updated = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=35, blank=True, help_text="as the page declares it")
     text = models.TextField()
-    content_hash = models.CharField(max_length=64, unique=True)
+    # Unique among current revisions (see Meta): an outlet may revert an edit, and the
+    # reverted text is a new revision whose hash an older one already has.
+    content_hash = models.CharField(max_length=64)
     source_name = models.CharField(max_length=300, blank=True, help_text="imported from")
     imported_at = models.DateTimeField(auto_now_add=True)
+    # Revisions: a changed text of the same article (same url or source) is a new row,
+    # linked to the one it replaces, which keeps its text, sentences and orphaned spans,
+    # read-only (migration 0012). Only current revisions (next_revision null) are listed.
+    revision = models.PositiveIntegerField(default=1)
+    first_revision = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="later_revisions",
+        help_text="revision 1 of this article; empty on revision 1 itself",
+    )
+    next_revision = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="previous_revision",
+        help_text="the revision that replaced this one; empty on the current revision",
+    )
 
     class Meta:
         ordering = ["-published", "title", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_hash"],
+                condition=Q(next_revision=None),
+                name="article_current_text_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["first_revision", "revision"], name="article_revision_unique"
+            ),
+            models.CheckConstraint(
+                condition=(Q(revision=1) & Q(first_revision=None))
+                | (Q(revision__gt=1) & Q(first_revision__isnull=False)),
+                name="article_revision_has_first",
+            ),
+            models.CheckConstraint(
+                condition=~Q(next_revision=F("pk")), name="article_not_its_own_revision"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -59,7 +103,16 @@ class Article(models.Model):
                 )
 
     def text_is_anchored(self) -> bool:
-        return self.spans.exists()
+        return self.next_revision_id is not None or self.spans.exists()
+
+    @property
+    def is_current(self) -> bool:
+        return self.next_revision_id is None
+
+    @property
+    def lineage_id(self) -> int:
+        """The id of revision 1: what every revision of this article shares."""
+        return self.first_revision_id or self.pk
 
 
 class Sentence(models.Model):
@@ -173,6 +226,12 @@ class Claim(models.Model):
         return claim_is_locked(ruling=self.ruling)
 
 
+class AnchorStatus(models.TextChoices):
+    EXACT = "exact", "Exact"
+    FUZZY = "fuzzy", "Re-anchored approximately"
+    ORPHAN = "orphan", "Orphaned (text removed)"
+
+
 class Span(models.Model):
     """A highlighted stretch of one article, anchored by code-point offsets and by quote."""
 
@@ -194,11 +253,25 @@ class Span(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # How the span was last re-anchored on a new revision of its article (text/anchoring):
+    # exact (same quote, wherever it moved), fuzzy (the quote was edited: the verdicts were
+    # given on other words) or orphan (its text is gone; it stays on the old revision).
+    # Fuzzy stays fuzzy through later revisions: what was judged is still the old quote.
+    anchor_status = models.CharField(
+        max_length=6, choices=AnchorStatus.choices, default=AnchorStatus.EXACT
+    )
+    anchor_score = models.FloatField(
+        null=True, blank=True, help_text="similarity of the re-anchored text to the old quote"
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["article", "start", "end"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(anchor_status__in=["exact", "fuzzy", "orphan"]),
+                name="span_anchor_status_valid",
+            ),
             models.UniqueConstraint(
                 fields=["article", "start", "end"], name="span_unique_offsets"
             ),
@@ -275,6 +348,61 @@ class Verdict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} by {self.reviewer_id} on span {self.span_id}"
+
+
+class RevisionFlag(models.Model):
+    """ "Changed since you reviewed": a revision changed (or removed) the sentence of a span
+    this reviewer had given a verdict on. Seen by that reviewer only: it says nothing of
+    other reviewers. Cleared by the reviewer, recorded: "still holds", or "re-check" (it
+    stays pending until they save a verdict on the span again)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Changed since you reviewed"
+        RECHECK = "recheck", "To re-check"
+        HOLDS = "holds", "Still holds"
+        RECHECKED = "rechecked", "Re-checked"
+
+    PENDING = (Status.OPEN, Status.RECHECK)
+
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="revision_flags"
+    )
+    span = models.ForeignKey(Span, on_delete=models.PROTECT, related_name="revision_flags")
+    revision = models.ForeignKey(
+        Article,
+        on_delete=models.PROTECT,
+        related_name="revision_flags",
+        help_text="the revision in which the sentence changed",
+    )
+    old_text = models.TextField(help_text="the sentence as the reviewer judged it")
+    new_text = models.TextField(blank=True, help_text="the sentence now; empty if removed")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["revision", "span", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "recheck", "holds", "rechecked"]),
+                name="revision_flag_status_valid",
+            ),
+            # Another revision before the reviewer looked updates the pending flag (its
+            # old text stays what they judged) instead of adding one.
+            models.UniqueConstraint(
+                fields=["reviewer", "span"],
+                condition=Q(status__in=["open", "recheck"]),
+                name="revision_flag_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()}: span {self.span_id} for {self.reviewer_id}"
+
+    @property
+    def removed(self) -> bool:
+        return not self.new_text
 
 
 class Measure(models.Model):

@@ -213,6 +213,12 @@ if _proxy_ssl_header:
             "SECURE_PROXY_SSL_HEADER must be HEADER,value, e.g. HTTP_X_FORWARDED_PROTO,https"
         )
     SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header)
+# A proxy that rewrites Host sends the original in X-Forwarded-Host; trust it only then
+# (it is checked against ALLOWED_HOSTS like Host itself).
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST")
+# A load balancer's health check often talks plain http to the app itself: /healthz answers
+# it there instead of redirecting to https.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -251,6 +257,15 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 
 # Import limits: a single article file larger than this is refused.
 ARTICLE_MAX_BYTES = 1_000_000
+
+# Importing web pages (annotations/intake/). A page is read up to 5 MB, whether fetched or
+# uploaded; fetching allows only public addresses. INTAKE_ALLOW_LOOPBACK lets a test
+# server on 127.0.0.1 be fetched: for tests only, never in production.
+INTAKE_PAGE_MAX_BYTES = env_int("INTAKE_PAGE_MAX_BYTES", 5 * 1024 * 1024)
+INTAKE_ALLOW_LOOPBACK = env_bool("INTAKE_ALLOW_LOOPBACK")
+INTAKE_CONNECT_TIMEOUT = env_int("INTAKE_CONNECT_TIMEOUT", 5)
+INTAKE_READ_TIMEOUT = env_int("INTAKE_READ_TIMEOUT", 15)
+INTAKE_MAX_REDIRECTS = 5
 
 LOGGING = {
     "version": 1,

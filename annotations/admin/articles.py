@@ -15,10 +15,34 @@ from annotations.models import Article, Claim, Sentence, Span
 from annotations.rules.rulings import claim_is_locked, locked_message
 
 
+class RevisionFilter(admin.SimpleListFilter):
+    title = "revision"
+    parameter_name = "revision"
+
+    def lookups(self, request, model_admin):
+        return [("current", "Current"), ("replaced", "Replaced by a newer revision")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "current":
+            return queryset.filter(next_revision=None)
+        if self.value() == "replaced":
+            return queryset.exclude(next_revision=None)
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(ModerationAdmin):
-    list_display = ["title", "outlet", "published", "byline", "sentence_count", "imported_at"]
-    list_filter = ["published", "outlet"]
+    list_display = [
+        "title",
+        "outlet",
+        "published",
+        "byline",
+        "revision",
+        "is_current",
+        "sentence_count",
+        "imported_at",
+    ]
+    list_filter = [RevisionFilter, "published", "outlet"]
     search_fields = ["title", "outlet", "byline"]
     date_hierarchy = "published"
     # Django 6's default, now (and no deprecation warning).
@@ -36,6 +60,10 @@ class ArticleAdmin(ModerationAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_sentences=Count("sentences"))
+
+    @admin.display(boolean=True, description="current")
+    def is_current(self, obj: Article) -> bool:
+        return obj.is_current
 
     @admin.display(ordering="_sentences", description="sentences")
     def sentence_count(self, obj: Article) -> int:
@@ -73,11 +101,33 @@ class SpanForm(forms.ModelForm):
 @admin.register(Span)
 class SpanAdmin(HistoryAdmin):
     form = SpanForm
-    list_display = ["exact_short", "article", "start", "end", "claim", "created_by", "created_at"]
+    list_display = [
+        "exact_short",
+        "article",
+        "start",
+        "end",
+        "anchor_status",
+        "claim",
+        "created_by",
+        "created_at",
+    ]
     list_select_related = ["article", "claim", "created_by"]
+    # How each highlight came through the article's revisions: fuzzy and orphaned ones
+    # are found here, never silently.
+    list_filter = ["anchor_status"]
     search_fields = ["exact"]
     raw_id_fields = ["claim"]
-    readonly_fields = ["article", "start", "end", "exact", "prefix", "suffix", "created_by"]
+    readonly_fields = [
+        "article",
+        "start",
+        "end",
+        "exact",
+        "prefix",
+        "suffix",
+        "anchor_status",
+        "anchor_score",
+        "created_by",
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False  # spans are made by highlighting, which checks offsets and quote

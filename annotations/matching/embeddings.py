@@ -17,6 +17,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -101,9 +102,15 @@ def embed(texts: Sequence[str], *, model: str = DEFAULT) -> np.ndarray:
 
 
 def similarity(a: str, b: str, *, model: str = DEFAULT) -> float:
-    """Cosine similarity of two texts' meaning, -1..1."""
-    first, second = embed([a, b], model=model)
-    return float(first @ second)
+    """Cosine similarity of two texts' meaning, -1..1. Each text's row is kept (a few
+    thousand), so comparing one phrase with many (the figures' grouping at import) embeds
+    each phrase once."""
+    return float(_vector(a, model) @ _vector(b, model))
+
+
+@lru_cache(maxsize=4096)
+def _vector(text: str, model: str) -> np.ndarray:
+    return embed([text], model=model)[0]
 
 
 def to_bytes(vector: np.ndarray) -> bytes:

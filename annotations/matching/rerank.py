@@ -218,9 +218,13 @@ def rank(
     query_negated = bool(_NEGATED.search(query.text))
     matches = []
     for candidate in candidates:
+        similarity = candidate.similarity
+        if not here and similarity < thresholds.show:
+            continue  # no figure to share and not alike: nothing to show (and no parsing)
         there = text_figures(candidate.text, candidate.as_of)
         agree, differ = compare_figures(here, there)
-        similarity = candidate.similarity
+        if not (agree or differ or similarity >= thresholds.show):
+            continue
         reasons = []
         for mine, theirs in agree:
             if mine.value == theirs.value and mine.high == theirs.high:
@@ -238,8 +242,6 @@ def rank(
         origin = _same_origin(query_origin, candidate)
         if origin:
             reasons.append(f"same origin ({origin})")
-        if not (agree or differ or similarity >= thresholds.show):
-            continue
         negation = query_negated != bool(_NEGATED.search(candidate.text))
         if negation and (agree or similarity >= thresholds.show):
             reasons.append("but only one of the two is a denial or negation")

@@ -293,6 +293,31 @@ _NOT_THINGS = _words(
     "been be now still up"
 )
 _NEAR = 5
+# Alternatives that exclude each other (stems, events as _SAME_EVENT names them): two
+# figures that say different ones of a set count two things, however alike the sentences.
+_CONTRARY = [
+    _words(group)
+    for group in (
+        "destroy damag",
+        "death injury captur miss",
+        "import export",
+        "won win lose",
+        "cancel cancell delay",
+        "arrest releas",
+        "approv reject",
+        "buy bought sell sold",
+        "open clos",
+        "birth death",
+    )
+]
+_UP = _words("rose risen rise rises climbed increased jumped grew gained")
+# A figure that is a change, not a level: "exports fell 8%", "rose by 3 percent".
+_CHANGE_BEFORE = re.compile(
+    r"\b(rose|risen|rises?|climbed|increased|jumped|grew|gained|fell|fallen|falls?|dropped"
+    r"|declined|decreased|shrank|slipped)\s+(?:by\s+)?(?:(?:about|around|nearly|some|almost)"
+    r"\s+)?$",
+    re.IGNORECASE,
+)
 _CURRENCY_BEFORE = {"$": "dollar", "€": "euro", "£": "pound", "¥": "yen"}
 _CONTENT = re.compile(r"[a-z][a-z’'-]+")
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:and|but|while|including|after|as)\b")
@@ -301,14 +326,18 @@ _CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:and|but|while|including|after|as)\b")
 @dataclass(frozen=True)
 class Described:
     """What a figure counts ("thing": households, euros) and what happened to it ("events":
-    arrested, damaged), as word stems; text is the sentence without its numbers, for a
-    sentence model."""
+    arrested, damaged), as word stems; phrase says both in the sentence's own words
+    ("homes destroyed"), for a sentence model; change is "up" or "down" when the figure is
+    a rise or a fall ("exports fell 8%"), not a level ("fell to 8%"); text is the sentence
+    without its numbers."""
 
     key: str
     percent: bool
     thing: frozenset[str]
     events: frozenset[str]
     text: str
+    phrase: str = ""
+    change: str = ""
 
 
 def _stem(word: str) -> str:
@@ -329,28 +358,41 @@ def describe(found: Found, sentence: str, key: str) -> Described:
     counted = [w for w in _SIDE_WORDS.sub("", found.counted).split() if w not in _NOT_THINGS]
     symbol = sentence[: found.start].rstrip()[-1:]
     if symbol in _CURRENCY_BEFORE:
-        thing = {_CURRENCY_BEFORE[symbol]}
+        thing_words = [_CURRENCY_BEFORE[symbol]]
     elif counted and not re.match(r"^\W*(?:in|at|on|by|for|to|from)\b", after_clause):
         # The words right after the figure name what it counts: "1,250 new cases".
-        thing = {_stem(w) for w in counted if not _is_verb(w)} or {_stem(counted[0])}
+        thing_words = [w for w in counted if not _is_verb(w)] or counted[:1]
     else:
         # "Turnout reached 40 percent", "the death toll rose to 2,300": the subject before.
-        subject = _CONTENT.findall(_SIDE_WORDS.sub("", before))
-        thing = {_stem(w) for w in subject if w not in _NOT_THINGS | _NOT_EVENTS}
-        thing -= {_stem(w) for w in _CONTENT.findall(before) if _is_verb(w)}
+        verbs = {_stem(w) for w in _CONTENT.findall(before) if _is_verb(w)}
+        thing_words = [
+            w
+            for w in _CONTENT.findall(_SIDE_WORDS.sub("", before))
+            if w not in _NOT_THINGS | _NOT_EVENTS and _stem(w) not in verbs
+        ]
+    thing = {_stem(w) for w in thing_words}
     # What happened to the counted thing is said next to it: five words either side, not
     # the whole sentence ("losses totaled 4,000, eliminating one of three brigades").
     words = [
         *_CONTENT.findall(sentence[: found.start].lower())[-_NEAR:],
         *_CONTENT.findall(sentence[found.end :].lower())[:_NEAR],
     ]
-    events = {_SAME_EVENT.get(_stem(w), _stem(w)) for w in words if _is_verb(w)}
+    event_words = [w for w in words if _is_verb(w)]
+    events = {_SAME_EVENT.get(_stem(w), _stem(w)) for w in event_words}
     thing = {_SAME_EVENT.get(w, w) for w in thing} - events
-    # For a sentence model: the sentence with this figure's number, and any other, left out,
-    # so two wordings of one measure compare by what they say is counted and what happened.
+    # The sentence with this figure's number, and any other, left out.
     text = re.sub(r"\d[\d:.,]*", "", sentence[: found.start] + sentence[found.end :])
+    change = _CHANGE_BEFORE.search(sentence[: found.start])
     return Described(
-        key, found.percent, frozenset(thing), frozenset(events), " ".join(text.split())
+        key,
+        found.percent,
+        frozenset(thing),
+        frozenset(events),
+        " ".join(text.split()),
+        # For a sentence model: what is counted and what happened to it, in the sentence's
+        # words, so two wordings compare by those alone ("people evacuated" / "people moved").
+        phrase=" ".join(dict.fromkeys([*thing_words, *event_words])),
+        change=("up" if change.group(1).lower() in _UP else "down") if change else "",
     )
 
 
@@ -362,32 +404,71 @@ def _is_verb(word: str) -> bool:
     )
 
 
+def contrary(a: Described, b: Described) -> bool:
+    """Whether the two say opposite or exclusive things of what they count: a rise and a
+    fall, or two alternatives of one of _CONTRARY's sets (destroyed / damaged, killed /
+    wounded, imports / exports, won / lost). A sentence model puts such pairs close
+    together, so no similarity of meaning may join them."""
+    if a.change and b.change and a.change != b.change:
+        return True
+    said_a, said_b = a.thing | a.events, b.thing | b.events
+    for alternatives in _CONTRARY:
+        mine, theirs = said_a & alternatives, said_b & alternatives
+        if mine and theirs and not mine & theirs:
+            return True
+    return False
+
+
+def same_by_words(a: Described, b: Described) -> bool:
+    """The same counted thing (after stemming) and no event of one missing from the other
+    when both say one ("killed" and "died" are one event, _SAME_EVENT)."""
+    if not a.thing & b.thing:
+        return False
+    return not (a.events and b.events) or bool(a.events & b.events)
+
+
+# The least similarity of meaning of two phrases (counted thing and event) for two figures
+# the word rules keep apart to count the same thing; tuned on the labelled pairs
+# (manage.py eval_figures prints the range that scores best, README "Figures evaluation").
+MEANING_THRESHOLD = 0.62
+
+
 def same_measure(
     a: Described,
     b: Described,
     similarity: Callable[[str, str], float] | None = None,
-    threshold: float = 0.61,
+    threshold: float = MEANING_THRESHOLD,
+    *,
+    by_words: bool = True,
 ) -> bool:
     """Whether two figures count the same thing: the seeds' named measures by key; a share
-    and a count never; otherwise by meaning — a sentence model's similarity of the counted
-    thing and event when one is given, else the same counted thing (after stemming) and no
-    contrary event ("destroyed" vs "damaged" homes are two measures; "killed" and "died" one).
-    """
+    and a count never; contrary ones never; otherwise by the word rules (same_by_words),
+    and where they see two measures, by meaning when a sentence model's `similarity` is
+    given: the counted thing and event said in other words ("8,000 people evacuated" /
+    "8,000 people were moved out") at least `threshold` alike. by_words=False leaves the
+    word rules and the guard out, to evaluate the model alone."""
     if a.percent != b.percent:
         return False
     if _NAMED_KEY.search(a.key) and _NAMED_KEY.search(b.key):
         return a.key == b.key
-    if similarity is not None:
-        return similarity(a.text, b.text) >= threshold
-    if not a.thing & b.thing:
+    if not by_words:
+        if similarity is None:
+            raise ValueError("without the word rules a similarity of meaning is needed")
+        return similarity(a.phrase, b.phrase) >= threshold
+    if contrary(a, b):
         return False
-    return not (a.events and b.events) or bool(a.events & b.events)
+    if same_by_words(a, b):
+        return True
+    return similarity is not None and similarity(a.phrase, b.phrase) >= threshold
 
 
 def measure_by_meaning(
     described: Described,
     known: list[Described],
     similarity: Callable[[str, str], float] | None = None,
+    threshold: float = MEANING_THRESHOLD,
+    *,
+    by_words: bool = True,
 ) -> str:
     """The key of the measure a figure joins, given figures already grouped: one of the
     seeds' named measures by its key; else a known measure that counts the same thing,
@@ -401,7 +482,7 @@ def measure_by_meaning(
         if (
             other.key.split(":", 1)[0] == side
             and not _NAMED_KEY.search(other.key)  # those are matched by their words only
-            and same_measure(described, other, similarity)
+            and same_measure(described, other, similarity, threshold, by_words=by_words)
         ):
             return other.key
     if any(other.key == described.key for other in known):

@@ -28,7 +28,10 @@ def article_list(*, query: str = "") -> QuerySet[Article]:
     """Articles, newest first, optionally matching `query` in title or text. Counts for
     the page shown come from article_progress: computing them here would make the
     database aggregate every article before it can sort and cut one page."""
-    articles = Article.objects.order_by(F("published").desc(nulls_last=True), "title", "id")
+    # Current revisions only: a replaced one is reached through its article's revisions.
+    articles = Article.objects.filter(next_revision=None).order_by(
+        F("published").desc(nulls_last=True), "title", "id"
+    )
     if query:
         articles = articles.filter(Q(title__icontains=query) | Q(text__icontains=query))
     return articles

@@ -1,12 +1,19 @@
 """Writes. Every change to the domain goes through one of these functions.
 
-Keyword-only, typed, named <entity>_<action>, one module per domain: `articles` (import),
-`spans`, `verdicts`, `claims`, `rulings`, `moderation` (hiding), `measures`. Each validates
-with full_clean() before saving and runs multi-row writes in one transaction; the database
+Keyword-only, typed, named <entity>_<action>, one module per domain: `articles` (import,
+revisions), `revisions` (re-anchoring spans, "changed since reviewed" flags), `spans`,
+`verdicts`, `claims`, `rulings`, `moderation` (hiding), `measures`. Each validates with
+full_clean() before saving and runs multi-row writes in one transaction; the database
 constraints are the last line behind them. Callers use `services.<name>`.
 """
 
-from annotations.services.articles import article_figures_store, article_import, content_hash
+from annotations.services.articles import (
+    article_current_for,
+    article_figures_store,
+    article_import,
+    article_revise,
+    content_hash,
+)
 from annotations.services.claims import claim_create, claim_merge, claim_supersede
 from annotations.services.consensus import (
     verdicts_count_latest,
@@ -24,6 +31,7 @@ from annotations.services.measures import (
     measures_judge,
 )
 from annotations.services.moderation import verdict_hide, verdict_unhide
+from annotations.services.revisions import revision_flag_resolve, spans_reanchor
 from annotations.services.rulings import claim_reopen, ruling_publish
 from annotations.services.spans import (
     span_get_or_create,
@@ -34,8 +42,10 @@ from annotations.services.spans import (
 from annotations.services.verdicts import verdict_record, verdict_set, verdict_withdraw
 
 __all__ = [
+    "article_current_for",
     "article_figures_store",
     "article_import",
+    "article_revise",
     "claim_create",
     "claim_merge",
     "claim_reopen",
@@ -48,10 +58,12 @@ __all__ = [
     "measure_split",
     "measures_join",
     "measures_judge",
+    "revision_flag_resolve",
     "ruling_publish",
     "span_get_or_create",
     "span_link_claim",
     "span_move",
+    "spans_reanchor",
     "span_validate",
     "verdict_hide",
     "verdict_record",

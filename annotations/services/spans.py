@@ -52,6 +52,12 @@ def span_get_or_create(
     span = Span.objects.filter(article=article, start=start, end=end).first()
     if span is not None:
         return span
+    if article.next_revision_id is not None:
+        raise ValidationError(
+            "This is an earlier revision of the article, kept as it was: highlight the "
+            "current one.",
+            code="revision",
+        )
     span = Span(
         article=article,
         start=start,

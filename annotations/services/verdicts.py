@@ -15,6 +15,7 @@ from annotations.models import (
 )
 from annotations.services.claims import claim_create
 from annotations.services.consensus import verdicts_count_latest
+from annotations.services.revisions import revision_flags_rechecked
 from annotations.services.rulings import claim_check_unlocked
 from annotations.services.spans import span_get_or_create, span_link_claim
 from annotations.text.sanitising import normalise_url, reject_unsafe_url
@@ -78,6 +79,7 @@ def verdict_set(
         winner.save()
         verdict = winner
     verdicts_count_latest(span_ids=[span.pk])
+    revision_flags_rechecked(span_ids=[span.pk], reviewer=reviewer)
     return verdict
 
 
@@ -96,6 +98,7 @@ def verdict_withdraw(*, verdict: Verdict, reviewer: AbstractBaseUser) -> None:
     verdict._history_user = reviewer
     verdict.delete()
     verdicts_count_latest(span_ids=[verdict.span_id])
+    revision_flags_rechecked(span_ids=[verdict.span_id], reviewer=reviewer)
 
 
 @transaction.atomic

@@ -335,6 +335,22 @@ def test_it_keeps_two_measures_apart_when_what_happened_differs(db):
     assert destroyed.measure_id != damaged.measure_id == damaged_too.measure_id
 
 
+def test_it_groups_by_meaning_what_the_word_rules_keep_apart_at_import(db):
+    # "drew visitors" and "visitors attended": one thing, events in other words; the word
+    # rules see two measures, the sentence model one (figures.MEANING_THRESHOLD).
+    day = datetime.date(2025, 7, 14)
+    article_import(
+        title="A", published=day, text="A\n\nThe festival drew 120,000 visitors over the weekend."
+    )
+    article_import(
+        title="B", published=day, text="B\n\nSome 125,000 visitors attended the festival."
+    )
+    drew, attended = Quantity.objects.order_by("article_id")
+    assert drew.measure_id == attended.measure_id
+    [judged] = [j for j in selectors.measure_judgements() if j.measure.pk == drew.measure_id]
+    assert judged.judgement == CONSISTENT
+
+
 def test_it_judges_stored_shares_as_percentages_a_third_against_33_percent(db):
     # "a third" is stored as 33.33 with percent set; 33 % covers 32.5–33.5 only when the
     # stored figure is read back as a percentage.

@@ -10,6 +10,7 @@ import socket
 import numpy as np
 import pytest
 from django.apps import apps as django_apps
+from django.db import connection
 
 from annotations import selectors, services
 from annotations.matching import embeddings, evaluation, index, store
@@ -81,6 +82,33 @@ def test_the_index_follows_claims_however_they_are_written(db):
     assert _candidates("captured soldiers") == []
     claim.delete()
     assert _candidates("131 tanks") == []
+
+
+def test_emptying_the_claims_table_empties_the_index(db):
+    # The test database is emptied by TRUNCATE on PostgreSQL, which fires no row trigger:
+    # terms left behind would point at claims made afterwards under the same ids.
+    Claim.objects.create(text="Ukraine captured 909 Russian soldiers")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("TRUNCATE annotations_claim CASCADE")
+            cursor.execute("SELECT COUNT(*) FROM annotations_claim_term")
+        else:
+            cursor.execute("DELETE FROM annotations_claim")
+            cursor.execute("SELECT COUNT(*) FROM annotations_claim_fts")
+        assert cursor.fetchone()[0] == 0
+    claim = Claim.objects.create(text="Russia lost 131 tanks")
+    assert _candidates("909 soldiers captured") == []
+    assert _candidates("131 tanks") == [claim.pk]
+
+
+def test_a_common_term_fetches_its_newest_claims_only(db, monkeypatch):
+    monkeypatch.setattr(index, "TERM_CAP", 5)
+    made = Claim.objects.bulk_create(Claim(text=f"Drones hit depot {n}") for n in range(12))
+    newest = sorted(c.pk for c in made)[-6:]
+    # "drones" is in more than TERM_CAP claims: it weighs nothing and finds its newest
+    # TERM_CAP + 1.
+    assert sorted(_candidates("drones", limit=20)) == newest
 
 
 def test_figures_with_thousands_separators_are_one_term(db):

@@ -76,6 +76,8 @@ GET_MATRIX = [
     ("/annotations/?page=1", LOGIN, DENIED, DENIED, 200),
     ("/annotations/{verdict.pk}", LOGIN, DENIED, DENIED, 200),
     ("/login/", 200, 200, 200, 200),
+    # The load balancer's probe: no login, one query, nothing but "ok" or "unavailable".
+    ("/healthz", 200, 200, 200, 200),
     ("/logout/", 405, 405, 405, 405),  # POST only
     # The admin site: moderators only.
     ("/admin/", LOGIN, LOGIN, LOGIN, 200),

@@ -19,9 +19,17 @@ _FURNITURE = re.compile(
         | related(\ articles?)? | read\ more.* | photo:.* | image:.* | written\ by\ .*
         | to\ suggest\ a\ correction.* | you\ can\ also\ highlight\ the\ text.*
         | share(\ this)?.* | subscribe.*
+        | \(?(credit|via|source)\b.* | (additional\ )?(reporting|editing|writing)\ by\ .*
+        | our\ standards:.* | updated?\b[^:]{0,60}:.*
+        | (https?://|www\.|pic\.twitter\.com/)\S+
+        | [\u2014\u2013-]\ *[^()]{1,80}\(@\w{1,30}\).*
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
+# Web-page furniture: an embedded tweet's signature ("— Dave Schukin (@schukin) July 3,
+# 2019") and its picture link, a journal's citation line ("Nature 574, 16-17 (2019)"),
+# credits, editing notes and "Update …:" lines: they state no claim of the article.
+_CITATION = re.compile(r"^[A-Z][\w.&' ]{0,60} \d+, \d+([-\u2013]\d+)? \(\d{4}\)$")
 # "Feb.06 - 2025 10:20 AM CET", "Friday, February 7, 2025 1:00:56 PM"
 _DATELINE = re.compile(
     r"^(mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
@@ -48,7 +56,7 @@ def _segmenter() -> pysbd.Segmenter:
 def is_check_worthy(sentence: str) -> bool:
     """False for page furniture and bare headings: text that cannot carry a claim."""
     text = sentence.strip().lstrip("•*-–· ").strip()
-    if not text or _FURNITURE.match(text) or _DATELINE.match(text):
+    if not text or _FURNITURE.match(text) or _DATELINE.match(text) or _CITATION.match(text):
         return False
     has_figure = any(ch.isdigit() for ch in text)
     if has_figure:

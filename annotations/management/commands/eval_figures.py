@@ -1,6 +1,12 @@
 """How well the figure rules do beyond the seeds: extraction, measure grouping and judging
 on held-out sentence pairs (annotations/rules/eval/figure_pairs.json), each labelled
-consistent / update / conflict / undated, or different when the two state two measures."""
+consistent / update / conflict / undated, or different when the two state two measures.
+
+Measures are grouped three ways, compared side by side: by the word rules alone, by the
+sentence model alone (the similarity of the two figures' counted thing and event), and
+both (the default at import: the word rules, then the model where they see two measures,
+never across contrary wordings). Each way that uses the model is scored at every threshold
+and the range that scores best is printed, to tune figures.MEANING_THRESHOLD by."""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from annotations.rules.figures import (
+    MEANING_THRESHOLD,
     Figure,
     as_of_date,
     describe,
@@ -54,14 +61,21 @@ def _figures(text: str, published: datetime.date | None):
         yield found, describe(found, text, measure[0]), figure
 
 
-def judge_pair(a, b, similarity: Callable[[str, str], float] | None = None) -> str:
+def judge_pair(
+    a,
+    b,
+    similarity: Callable[[str, str], float] | None = None,
+    threshold: float = MEANING_THRESHOLD,
+    *,
+    by_words: bool = True,
+) -> str:
     """The judgement the rules give two sentences ((text, date) each): that of the figures
     of one measure, the closest such pair when there are several; else DIFFERENT. B's
     figure joins A's measure as at import (article_figures_store) or it does not."""
     matches = []
     for _, da, fa in _figures(a[0], a[1]):
         for _, db, fb in _figures(b[0], b[1]):
-            if measure_by_meaning(db, [da], similarity) == da.key:
+            if measure_by_meaning(db, [da], similarity, threshold, by_words=by_words) == da.key:
                 matches.append((len(da.thing & db.thing), fa, fb))
     if not matches:
         return DIFFERENT
@@ -74,13 +88,17 @@ def _date(value: str | None) -> datetime.date | None:
 
 
 def evaluate(
-    path: Path = PAIRS, similarity: Callable[[str, str], float] | None = None
+    path: Path = PAIRS,
+    similarity: Callable[[str, str], float] | None = None,
+    threshold: float = MEANING_THRESHOLD,
+    *,
+    by_words: bool = True,
 ) -> Evaluation:
     data = json.loads(path.read_text())
     result = Evaluation()
     for number, pair in enumerate(data["pairs"], start=1):
         a, b = (pair["a"][0], _date(pair["a"][1])), (pair["b"][0], _date(pair["b"][1]))
-        got = judge_pair(a, b, similarity)
+        got = judge_pair(a, b, similarity, threshold, by_words=by_words)
         expected = pair["expected"]
         result.total += 1
         result.by_expected[expected] += 1
@@ -103,30 +121,96 @@ def evaluate(
     return result
 
 
+GROUPINGS = {
+    # name: (uses the model, uses the word rules)
+    "words": (False, True),
+    "model": (True, False),
+    "combined": (True, True),
+}
+DEFAULT_GROUPING = "combined"  # as article_figures_store groups
+
+
+def evaluate_grouping(
+    grouping: str, threshold: float = MEANING_THRESHOLD, path: Path = PAIRS
+) -> Evaluation:
+    model, words = GROUPINGS[grouping]
+    similarity = None
+    if model:
+        # Imported here: loading the model takes a second, and only these groupings need it.
+        from annotations.matching.embeddings import similarity
+    return evaluate(path, similarity, threshold, by_words=words)
+
+
+def tune(grouping: str, path: Path = PAIRS) -> tuple[float, float, float, int]:
+    """(lowest, middle, highest) threshold of the range that judges the most pairs right,
+    and that number (the first such range, thresholds 0.30-0.95 by 0.01)."""
+    scores = [(t / 100, evaluate_grouping(grouping, t / 100, path).right) for t in range(30, 96)]
+    best = max(right for _, right in scores)
+    first = next(n for n, (_, right) in enumerate(scores) if right == best)
+    last = first
+    while last + 1 < len(scores) and scores[last + 1][1] == best:
+        last += 1
+    low, high = scores[first][0], scores[last][0]
+    return low, round((low + high) / 2, 2), high, best
+
+
 class Command(BaseCommand):
     help = "Judge the held-out figure pairs and print the accuracy and every failed pair."
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--embeddings",
-            action="store_true",
-            help="group measures by the sentence model's similarity instead of the word rules",
+            "--grouping",
+            choices=sorted(GROUPINGS),
+            default=DEFAULT_GROUPING,
+            help="how measures are grouped for the details printed (default: as at import)",
+        )
+        parser.add_argument(
+            "--threshold",
+            type=float,
+            default=None,
+            help=f"the model's threshold (default {MEANING_THRESHOLD} combined, tuned alone)",
+        )
+        parser.add_argument(
+            "--tune", action="store_true", help="print the best range of thresholds"
         )
 
-    def handle(self, *args, **options):
-        similarity = None
-        if options["embeddings"]:
-            # Imported here: loading the model takes seconds, and only this option needs it.
-            from annotations.matching.embeddings import similarity
-        result = evaluate(similarity=similarity)
+    def handle(self, *args, grouping, threshold, tune: bool, **options):
         self.stdout.write(
-            f"pairs judged right: {result.right}/{result.total} ({result.accuracy:.1%})"
+            "grouping   threshold  right         consistent update conflict undated different"
+        )
+        tuned = {}
+        for name, (model, _) in GROUPINGS.items():
+            if name == "model" or (tune and model):
+                tuned[name] = globals()["tune"](name)
+        for name in GROUPINGS:
+            used = threshold if (threshold is not None and name == grouping) else None
+            if used is None:
+                used = tuned["model"][1] if name == "model" else MEANING_THRESHOLD
+            result = evaluate_grouping(name, used)
+            by = result.by_expected
+            cells = " ".join(
+                f"{result.right_by_expected[e]:>3}/{by[e]:<3}"
+                for e in ("consistent", "update", "conflict", "undated", DIFFERENT)
+            )
+            shown = f"{used:.2f}" if GROUPINGS[name][0] else "-"
+            self.stdout.write(
+                f"{name:<10} {shown:>9}  {result.right:>3}/{result.total} ({result.accuracy:5.1%})"
+                f"  {cells}"
+            )
+        for name, (low, middle, high, best) in tuned.items():
+            self.stdout.write(
+                f"{name}: {best} right for thresholds {low:.2f}-{high:.2f} (middle {middle:.2f})"
+            )
+        used = threshold
+        if used is None:
+            used = tuned["model"][1] if grouping == "model" else MEANING_THRESHOLD
+        result = evaluate_grouping(grouping, used)
+        self.stdout.write(
+            f"\n{grouping}: pairs judged right: {result.right}/{result.total} "
+            f"({result.accuracy:.1%})"
         )
         right, total = result.after_tuning
         self.stdout.write(f"  of them written after the rules were tuned: {right}/{total}")
-        for expected, count in sorted(result.by_expected.items()):
-            right = result.right_by_expected[expected]
-            self.stdout.write(f"  {expected}: {right}/{count}")
         self.stdout.write(
             f"figures read from times, years, dates, ordinals, durations: "
             f"{len(result.false_figures)}"
