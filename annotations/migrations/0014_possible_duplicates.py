@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0010_verdict_counts_for_claim'),
+        ('annotations', '0013_claim_terms'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
