@@ -136,7 +136,7 @@ class ClaimAdmin(HistoryAdmin):
         super().save_model(request, obj, form, change)
         if not change or "text" in form.changed_data:
             # Another wording may make it another claim's duplicate, or no longer one.
-            services.duplicates_refresh(claims=[obj])
+            services.duplicates_refresh(claims=[obj], created=not change)
 
     def get_queryset(self, request):
         # Annotate before ordering: the ordering names annotations.

@@ -43,7 +43,7 @@ def claim_create(
     claim_embeddings_store(claims=[claim])  # once per claim, so suggesting it costs no model run
     # Made while a strong match existed (the reviewer confirmed "new claim", or two
     # reviewers made it at once): the moderators' duplicates queue offers the pair.
-    duplicates_refresh(claims=[claim])
+    duplicates_refresh(claims=[claim], created=True)
     return claim
 
 

@@ -24,53 +24,49 @@ from annotations.selectors.suggestions import Suggestion, claim_suggestions
 from annotations.services.moderation import _as_moderator
 
 
-def _strong_older(claim: Claim) -> list[Suggestion]:
-    """The older claims the matcher would preselect for `claim`'s text, merged-away
-    claims left out (they have nothing left to merge)."""
-    found = [
-        s
-        for s in claim_suggestions(text=claim.text, exclude=claim, as_of=claim.as_of)
-        if s.strong and s.claim.pk < claim.pk
-    ]
-    if not found:
-        return []
-    listed = set(
-        claims_listed().filter(pk__in=[s.claim.pk for s in found]).values_list("pk", flat=True)
-    )
-    return [s for s in found if s.claim.pk in listed]
-
-
-def _pairs_store(claim: Claim) -> None:
-    """Replace the pairs `claim` has as the newer claim by what the matcher says now."""
+def _pairs_store(claim: Claim) -> list[Suggestion]:
+    """Replace the pairs `claim` has as the newer claim by what the matcher says now: the
+    older claims it would preselect for `claim`'s text, merged-away claims left out (they
+    have nothing left to merge). Every suggestion, strong or not, for the caller."""
     PossibleDuplicate.objects.filter(claim=claim).delete()
-    if not claims_listed().filter(pk=claim.pk).exists():
-        return
-    PossibleDuplicate.objects.bulk_create(
-        [
-            PossibleDuplicate(
-                claim=claim,
-                other=suggestion.claim,
-                similarity=suggestion.similarity,
-                score=suggestion.score,
-                reasons=suggestion.reasons,
-            )
-            for suggestion in _strong_older(claim)
-        ]
-    )
+    found = claim_suggestions(text=claim.text, exclude=claim, as_of=claim.as_of)
+    strong = [s for s in found if s.strong and s.claim.pk < claim.pk]
+    if strong:
+        listed = set(
+            claims_listed()
+            .filter(pk__in=[claim.pk, *(s.claim.pk for s in strong)])
+            .values_list("pk", flat=True)
+        )
+        PossibleDuplicate.objects.bulk_create(
+            [
+                PossibleDuplicate(
+                    claim=claim,
+                    other=s.claim,
+                    similarity=s.similarity,
+                    score=s.score,
+                    reasons=s.reasons,
+                )
+                for s in strong
+                if claim.pk in listed and s.claim.pk in listed
+            ]
+        )
+    return found
 
 
 @transaction.atomic
-def duplicates_refresh(*, claims: Iterable[Claim]) -> None:
-    """After `claims` were created or their text changed: their own pairs, and the pairs of
-    the newer claims whose lookup may now find them differently (those already paired with
-    them, and those their text finds). Bounded: a few lookups per claim, whatever the
-    number of claims."""
+def duplicates_refresh(*, claims: Iterable[Claim], created: bool = False) -> None:
+    """After `claims` were created or their text changed: their own pairs (one lookup
+    each), and, for an edit, the pairs of the newer claims whose lookup may now find them
+    differently (those already paired with them, and those their text finds). A claim just
+    created has no newer claim. Bounded: a few lookups per claim, whatever the number of
+    claims."""
     claims = list(claims)
     newer: dict[int, Claim] = {}
     for claim in claims:
-        _pairs_store(claim)
+        found = _pairs_store(claim)
+        if created:
+            continue
         ids = set(PossibleDuplicate.objects.filter(other=claim).values_list("claim_id", flat=True))
-        found = claim_suggestions(text=claim.text, exclude=claim)
         ids |= {s.claim.pk for s in found if s.claim.pk > claim.pk}
         for later in Claim.objects.filter(pk__in=ids - {c.pk for c in claims}):
             newer[later.pk] = later

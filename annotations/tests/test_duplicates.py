@@ -309,3 +309,24 @@ def test_it_refuses_a_bad_dismissal_with_a_4xx(twins, maria):
     for data in ({"claim": first.pk, "other": first.pk}, {"claim": first.pk}, {}):
         assert send(client, "post", reverse("duplicate_dismiss"), data).status == 422
     assert snapshot_diff(before, db_snapshot()) == []
+
+
+def test_it_shows_eight_appearances_of_a_claim_and_says_how_many_more(twins, alice, maria):
+    first, _ = twins
+    article = Article.objects.get(source_name=SOURCES[3])
+    for sentence in article.sentences.filter(check_worthy=True).order_by("index")[:9]:
+        span = services.span_get_or_create(
+            article=article,
+            start=sentence.start,
+            end=sentence.end,
+            exact=article.text[sentence.start : sentence.end],
+            created_by=alice,
+        )
+        if span.claim_id is None:
+            services.span_link_claim(span=span, claim=first, user=alice)
+    count = Span.objects.filter(claim=first).count()
+    assert count > 8
+    html = client_for(maria).get(reverse("duplicate_list")).content.decode()
+    side = html.split('class="fc-side"')[1]
+    assert side.count('<q class="fc-quote">') == 8
+    assert f"… and {count - 8} more" in side
