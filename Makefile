@@ -11,7 +11,7 @@ TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false \
   SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0 SECURE_PROXY_SSL_HEADER= \
   AXES_FAILURE_LIMIT=5 AXES_COOLOFF_MINUTES=15 TRUSTED_PROXY_COUNT=
 
-.PHONY: run test lint format check-browser check-pg-client check-deploy setup clean bench eval-claims
+.PHONY: run test lint format check-browser check-pg-client check-deploy setup clean bench eval-claims loadtest
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,12 @@ test: $(VENV)/.installed check-browser check-pg-client lint
 # p50/p95 and query counts of the main pages at a given size (see bench/benchmark.py).
 bench: $(VENV)/.installed
 	$(PY) bench/benchmark.py $(BENCH_ARGS)
+
+# Simulated reviewers against gunicorn on a throwaway database, then every acknowledged
+# verdict checked against the stored ones (bench/loadtest.py; README, "Load test").
+loadtest: $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet -e ".[load]"
+	$(PY) bench/loadtest.py $(LOADTEST_ARGS)
 
 # Precision and recall of claim suggestions on labelled pairs from the seeds, per model, in
 # a throwaway database (README, "Claim matching"); the second model is the "eval" extra.

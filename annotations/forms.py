@@ -168,3 +168,19 @@ class SpanMoveForm(RangeForm):
         queryset=Claim.objects.all(),
         error_messages={"invalid_choice": "That claim does not exist."},
     )
+
+
+class RevisionFlagForm(forms.Form):
+    """The reviewer's answer to "changed since you reviewed"."""
+
+    status = forms.ChoiceField(
+        choices=[("holds", "Still holds"), ("recheck", "Re-check")],
+        error_messages={"invalid_choice": "Answer “still holds” or “re-check”."},
+    )
+
+
+class RevisionDiffForm(forms.Form):
+    """Which two revisions to compare (numbers; empty: the last change)."""
+
+    old = forms.IntegerField(required=False, min_value=1, max_value=1_000_000)
+    new = forms.IntegerField(required=False, min_value=1, max_value=1_000_000)

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from annotations.converters import IdConverter
-from annotations.views import claims, duplicates, exports, figures, rulings, workspace
+from annotations.views import claims, duplicates, exports, figures, revisions, rulings, workspace
 
 # Ids beyond a 64-bit integer are a 404 here instead of a database error (see converters).
 register_converter(IdConverter, "id")
@@ -18,6 +18,16 @@ urlpatterns = [
         "articles/<id:article_id>/verdict/withdraw/",
         workspace.verdict_withdraw,
         name="verdict_withdraw",
+    ),
+    path(
+        "articles/<id:article_id>/revisions/",
+        revisions.article_revisions,
+        name="article_revisions",
+    ),
+    path(
+        "articles/<id:article_id>/changes/<id:flag_id>/",
+        workspace.revision_flag_answer,
+        name="revision_flag_answer",
     ),
     path("measures/<id:measure_id>/", figures.measure_detail, name="measure_detail"),
     path(

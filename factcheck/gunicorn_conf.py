@@ -37,3 +37,12 @@ if os.path.isdir("/dev/shm"):  # noqa: S108 (gunicorn's own advice; files are it
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+def post_worker_init(worker) -> None:
+    # Load the sentence model (about a second) before the worker takes requests, not in
+    # the first verdict save it serves: each new worker, and each recycled one, would
+    # otherwise make one reviewer wait.
+    from annotations.matching import embeddings
+
+    embeddings.embed(["warm up"])

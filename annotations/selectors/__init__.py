@@ -2,7 +2,8 @@
 
 One module per domain: `articles` (the workspace list and page), `panel` (the side panel),
 `claims` (per-claim aggregates and claim pages), `suggestions` (claims like a text),
-`moderation` (needs-attention order, overview), `measures` (figures across articles).
+`moderation` (needs-attention order, overview), `measures` (figures across articles),
+`revisions` (an article's revisions, diffs, orphans, my "changed since reviewed" flags).
 Callers use `selectors.<name>`.
 """
 
@@ -49,6 +50,15 @@ from annotations.selectors.moderation import (
     moderation_overview,
 )
 from annotations.selectors.panel import SpanPanel, span_panel, span_version
+from annotations.selectors.revisions import (
+    RevisionDiff,
+    RevisionNotes,
+    article_current,
+    article_revisions,
+    highlights_flagged,
+    revision_diff,
+    revision_flag_counts,
+)
 from annotations.selectors.suggestions import Suggestion, claim_suggestions, figures
 
 __all__ = [
@@ -58,6 +68,8 @@ __all__ = [
     "ClaimPage",
     "ClaimSide",
     "DuplicatePair",
+    "RevisionDiff",
+    "RevisionNotes",
     "Progress",
     "SpanPanel",
     "Suggestion",
@@ -65,7 +77,9 @@ __all__ = [
     "article_highlights",
     "article_list",
     "article_page",
+    "article_current",
     "article_progress",
+    "article_revisions",
     "article_version",
     "claim_aggregates",
     "claim_aggregates_for",
@@ -84,9 +98,12 @@ __all__ = [
     "duplicate_pairs",
     "duplicates_open",
     "figures",
+    "highlights_flagged",
     "measure_judgements",
     "moderation_overview",
     "progress",
+    "revision_diff",
+    "revision_flag_counts",
     "span_consensus_map",
     "span_panel",
     "span_version",

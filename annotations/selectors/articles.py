@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import (
     Count,
@@ -12,7 +12,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
 
@@ -20,6 +19,7 @@ from annotations.models import Article, Claim, Quantity, Sentence, Span, Verdict
 from annotations.rules.consensus import CONTESTED, consensus
 from annotations.selectors import visibility
 from annotations.selectors.claims import claims_annotated
+from annotations.selectors.revisions import RevisionNotes, article_revision_notes
 from annotations.selectors.visibility import Viewer
 from annotations.text.highlighting import Highlight, paragraphs
 
@@ -106,6 +106,7 @@ class ArticlePage:
     check_worthy_count: int
     version: str
     paragraphs: list = field(default_factory=list)
+    revisions: RevisionNotes | None = None
 
 
 def article_version(*, article_id: int, viewer: Viewer) -> str:
@@ -150,15 +151,8 @@ def article_highlights(*, article: Article, viewer: Viewer, around: tuple[int, i
     may see (blind review: those of the claims they voted on; with it off, all). A span
     they may not see is not marked at all: a mark would say someone tagged it. Two queries.
     """
-    my_verdict = Verdict.objects.filter(span=OuterRef("pk"), reviewer=viewer.user)
-    others_visible = Verdict.objects.filter(span=OuterRef("pk"), hidden=False)
-    spans = (
-        Span.objects.filter(article=article)
-        .filter(
-            Q(Exists(my_verdict)) | (Q(Exists(others_visible)) & visibility.spans_seen(viewer))
-        )
-        .annotate(my_label=Subquery(my_verdict.values("label")[:1]))
-        .order_by("start", "end", "pk")
+    spans = visibility.spans_marked(viewer, Span.objects.filter(article=article)).order_by(
+        "start", "end", "pk"
     )
     if around is not None:
         spans = spans.filter(start__lt=around[1], end__gt=around[0])
@@ -171,6 +165,7 @@ def article_highlights(*, article: Article, viewer: Viewer, around: tuple[int, i
             end=span.end,
             label=span.my_label or "",
             consensus=consensus_by_span.get(span.pk, ""),
+            anchor=span.anchor_status,
         )
         for span in spans
     ]
@@ -195,6 +190,9 @@ def article_figures(article: Article, around: tuple[int, int] | None = None):
 def article_page(*, article: Article, viewer: Viewer) -> ArticlePage:
     sentences = list(article.sentences.all())
     highlights = article_highlights(article=article, viewer=viewer)
+    notes = article_revision_notes(article=article, viewer=viewer)
+    changed = {view.flag.span_id for view in notes.changed}
+    highlights = [replace(h, changed=h.span_id in changed) for h in highlights]
     tagged, worthy = progress(sentences, highlights)
     return ArticlePage(
         article=article,
@@ -204,4 +202,5 @@ def article_page(*, article: Article, viewer: Viewer) -> ArticlePage:
         check_worthy_count=worthy,
         version=article_version(article_id=article.pk, viewer=viewer),
         paragraphs=paragraphs(article.text, sentences, highlights, article_figures(article)),
+        revisions=notes,
     )

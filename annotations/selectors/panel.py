@@ -9,6 +9,7 @@ from annotations.models import Article, Claim, Measure, Quantity, Sentence, Span
 from annotations.rules.figures import CONFLICT, CONSISTENT, UNDATED, UPDATE, Figure, judge
 from annotations.selectors import visibility
 from annotations.selectors.articles import _verdicts_version
+from annotations.selectors.revisions import FlagView, span_flag
 from annotations.selectors.suggestions import Suggestion, claim_suggestions
 from annotations.selectors.visibility import Viewer
 from annotations.text.attribution import attribution_guess
@@ -32,6 +33,8 @@ class SpanPanel:
     attribution: str
     version: str
     figures_elsewhere: list[MeasureElsewhere] = field(default_factory=list)
+    # My "changed since you reviewed" flag on this span, with the sentence's word diff.
+    flag: FlagView | None = None
 
 
 @dataclass
@@ -155,6 +158,7 @@ def span_panel(*, article: Article, start: int, end: int, viewer: Viewer) -> Spa
         attribution=my_verdict.attributed_to if my_verdict else attribution_guess(context),
         version=span_version(span=span, viewer=viewer),
         figures_elsewhere=figures_elsewhere(article=article, start=start, end=end),
+        flag=span_flag(article=article, span=span, reviewer=viewer.user),
     )
 
 

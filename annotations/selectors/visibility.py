@@ -22,6 +22,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -95,6 +96,17 @@ def spans_seen_expression(viewer: Viewer):
         default=Value(False),
         output_field=BooleanField(),
     )
+
+
+def spans_marked(viewer: Viewer, spans: QuerySet[Span]) -> QuerySet[Span]:
+    """Of these spans, those the viewer may see marked, each with their label (my_label):
+    the ones they gave a verdict on, and the ones with a visible verdict whose verdicts
+    they may see (blind review)."""
+    my_verdict = Verdict.objects.filter(span=OuterRef("pk"), reviewer=viewer.user)
+    others_visible = Verdict.objects.filter(span=OuterRef("pk"), hidden=False)
+    return spans.filter(
+        Q(Exists(my_verdict)) | (Q(Exists(others_visible)) & spans_seen(viewer))
+    ).annotate(my_label=Subquery(my_verdict.values("label")[:1]))
 
 
 def verdicts_seen(viewer: Viewer, verdicts: QuerySet[Verdict]) -> QuerySet[Verdict]:

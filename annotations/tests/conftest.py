@@ -148,3 +148,35 @@ def world(alice, bob, charlie, maria, django_user_model, groups):
         figure=Quantity.objects.filter(measure=tanks).order_by("pk").first(),
         drones=Measure.objects.get(key="russian:equipment:drones"),
     )
+
+
+# --- revisions in the matrix and fuzz world ---------------------------------------------------
+
+DRONES_V1 = "Drones over Belgorod\n\nThe governor said 40 drones were downed overnigt."
+DRONES_V2 = "Drones over Belgorod\n\nThe governor said 40 drones were downed overnight."
+
+
+def world_revise(world) -> None:
+    """Add to the world an article alice judged and that was then revised (a typo fixed in
+    her sentence): `revised`, its current revision, and `flag`, alice's pending "changed
+    since you reviewed" flag on it. Bob and maria have none."""
+    from annotations.models import RevisionFlag
+
+    url = "https://example.org/belgorod-drones"
+    first, _ = services.article_import(title="Drones over Belgorod", text=DRONES_V1, url=url)
+    wording = "The governor said 40 drones were downed overnigt."
+    start = first.text.index(wording)
+    services.verdict_record(
+        article=first,
+        start=start,
+        end=start + len(wording),
+        exact=wording,
+        reviewer=world.alice,
+        label="attributed",
+        attributed_to="the governor",
+        new_claim_text="40 drones were downed over Belgorod",
+    )
+    world.revised, _ = services.article_import(
+        title="Drones over Belgorod", text=DRONES_V2, url=url
+    )
+    world.flag = RevisionFlag.objects.get(reviewer=world.alice, revision=world.revised)

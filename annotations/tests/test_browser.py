@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from annotations.models import Article, Claim, PossibleDuplicate, Span, Verdict
+from annotations.models import Article, Claim, PossibleDuplicate, RevisionFlag, Span, Verdict
 from annotations.selectors.suggestions import claim_suggestions
 from annotations.services import article_import, ruling_publish, verdict_record
 
@@ -730,6 +730,62 @@ def test_it_shows_a_public_ruling_and_the_triage_list_without_csp_violations(
         )
         assert widths[0] <= widths[1], f"the claim list is {widths[0]} px wide at {width}"
         _shot(triage, f"claim-list{suffix}")
+
+
+REVISED_BEFORE = (
+    "Kursk update\n\n"
+    "The General Staff said 909 Russian soldiers were captured, acording to the statement.\n\n"
+    "More fighting is expected."
+)
+
+
+def test_it_shows_what_changed_since_i_reviewed_and_clears_it_with_one_key(new_page, alice):
+    url = "https://news.example.org/kursk-update"
+    article, _ = article_import(title="Kursk update", text=REVISED_BEFORE, url=url)
+    wording = REVISED_BEFORE.split("\n\n")[1]
+    start = article.text.index(wording)
+    verdict_record(
+        article=article,
+        start=start,
+        end=start + len(wording),
+        exact=wording,
+        reviewer=alice,
+        label="attributed",
+        attributed_to="the General Staff",
+    )
+    revised, _ = article_import(
+        title="Kursk update", text=REVISED_BEFORE.replace("acording", "according"), url=url
+    )
+    page = new_page("alice")
+    # The article list counts it for me.
+    expect(page.locator(".badge-changed")).to_have_text("⟳ 1")
+    page.locator(".badge-changed").click()
+    expect(page.locator(".changed-mark")).to_have_text("⟳ changed since you reviewed")
+    expect(page.locator("#changes")).to_contain_text("Revised since you reviewed")
+    _shot(page, "changed-since-reviewed-page")
+    sentence = revised.sentences.get(start__lte=revised.text.index("The General"), end__gt=20)
+    page.locator(f"#s-{sentence.index}").focus()
+    page.keyboard.press("Enter")
+    changed = page.locator("#panel .changed-panel")
+    expect(changed).to_contain_text("Changed since you reviewed")
+    expect(changed.locator("del")).to_have_text("acording")
+    expect(changed.locator("ins")).to_have_text("according")
+    _shot(page, "changed-since-reviewed-panel")
+    page.keyboard.press("h")  # still holds
+    expect(changed).to_have_count(0)
+    expect(page.locator(".changed-mark")).to_have_count(0)
+    assert RevisionFlag.objects.get().status == RevisionFlag.Status.HOLDS
+    # The revisions page, and both pages on a phone: no sideways scroll.
+    page.goto(f"/articles/{revised.pk}/revisions/")
+    expect(page.locator(".revision-diff ins")).to_have_text("according")
+    _shot(page, "revisions-page")
+    _phone(page)
+    for path in (f"/articles/{revised.pk}/revisions/", f"/articles/{revised.pk}/", "/"):
+        page.goto(path)
+        widths = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1], f"{path} is {widths[0]} px wide at 390 px"
 
 
 def _tag_stretch(reviewer, article: Article, wording: str, label: str, claim=None) -> Verdict:

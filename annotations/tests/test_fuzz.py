@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from annotations.models import Article, Claim, Measure, Span, Verdict
+from annotations.tests.conftest import world_revise
 from annotations.tests.snapshots import client_for, send
 from annotations.text.sanitising import reject_markup
 
@@ -61,7 +62,7 @@ TEXT_TOUR = ["\x00", LONG, "HTTPS://EXAMPLE.ORG/evidence", "<script>x</script>"]
 NUMBERS = {
     "page", "p", "start", "end", "index", "as_of", "claim", "_selected_action", "into",
     "newer", "other", "figures", "keep", "measure", "measure__id__exact", "select_across",
-    "current", "published__year",
+    "current", "published__year", "old", "new",
 }  # fmt: skip
 EXAMPLES = 3  # Hypothesis examples per surface, after the tour
 FUZZ_SETTINGS = settings(
@@ -155,6 +156,7 @@ SURFACES = {
         ["start", "end", "exact", "v"],
     ),
     "live poll": (ALICE, "get", "/articles/{article.pk}/updates/", {}, ["v"]),
+    "article revisions": (ALICE, "get", "/articles/{revised.pk}/revisions/", {}, ["old", "new"]),
     # Writes.
     "verdict save": (
         BOB,
@@ -191,6 +193,13 @@ SURFACES = {
         "/articles/{article.pk}/verdict/withdraw/",
         {"start": "{span.start}", "end": "{span.end}"},
         ["start", "end", "exact"],
+    ),
+    "answer a changed-since-reviewed flag": (
+        ALICE,
+        "post",
+        "/articles/{revised.pk}/changes/{flag.pk}/",
+        {"status": "holds"},
+        ["status"],
     ),
     "span move": (
         ALICE,
@@ -400,6 +409,8 @@ INT_PATHS = [
     "/articles/{}/updates/",
     "/articles/{}/span/",
     "/articles/{}/verdict/",
+    "/articles/{}/revisions/",
+    "/articles/{}/changes/{}/",
     "/claims/{}/",
     "/claims/{}.jsonld",
     "/rulings/{}/",
@@ -430,6 +441,7 @@ def fz(world):
         BOB: client_for(world.bob),
         MARIA: client_for(world.maria),
     }
+    world_revise(world)
     world.articles = {a.pk: (a.text, a.content_hash) for a in Article.objects.all()}
     return world
 

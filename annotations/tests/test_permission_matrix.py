@@ -19,7 +19,16 @@ from django.core import mail
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
-from annotations.models import Article, Claim, DuplicateDismissal, Sentence, Span, Verdict
+from annotations.models import (
+    Article,
+    Claim,
+    DuplicateDismissal,
+    RevisionFlag,
+    Sentence,
+    Span,
+    Verdict,
+)
+from annotations.tests.conftest import world_revise
 from annotations.tests.snapshots import client_for, db_snapshot, send, snapshot_diff
 
 ANON, ALICE, BOB, MARIA = "anonymous", "alice", "bob", "maria"
@@ -55,6 +64,9 @@ GET_MATRIX = [
     ("/articles/{article.pk}/span/move/", LOGIN, 405, 405, 405),
     ("/articles/{article.pk}/verdict/", LOGIN, 405, 405, 405),
     ("/articles/{article.pk}/verdict/withdraw/", LOGIN, 405, 405, CLIENT_ERROR),
+    # Revisions: article text, readable by all; a flag is answered by its reviewer only.
+    ("/articles/{revised.pk}/revisions/", LOGIN, 200, 200, 200),
+    ("/articles/{revised.pk}/changes/{flag.pk}/", LOGIN, 405, 405, 405),
     ("/measures/{tanks.pk}/", LOGIN, 200, 200, 200),
     ("/measures/{tanks.pk}/rename/", LOGIN, 405, 405, 405),
     ("/claims/", LOGIN, 200, 200, 200),
@@ -272,6 +284,10 @@ WRITES = {
         f"/articles/{w.article.pk}/span/move/",
         {"start": w.span.start, "end": w.span.end, "claim": w.ruled.pk},
     ),
+    "answer alice's changed-since-reviewed flag": lambda w: (
+        f"/articles/{w.revised.pk}/changes/{w.flag.pk}/",
+        {"status": "holds", "reviewer": w.bob.pk},
+    ),
     "rename a measure": lambda w: (f"/measures/{w.tanks.pk}/rename/", {"name": "Tanks lost"}),
     "split a figure into a new measure": lambda w: (
         f"/measures/{w.tanks.pk}/split/",
@@ -458,6 +474,8 @@ WRITE_MATRIX = [
         CLIENT_ERROR,
         CLIENT_ERROR,
     ),
+    # Flags are personal: another reviewer or a moderator gets a 404, and nothing changes.
+    ("answer alice's changed-since-reviewed flag", LOGIN, REDIRECT, 404, 404),
     ("rename a measure", LOGIN, REDIRECT, REDIRECT, REDIRECT),
     ("split a figure into a new measure", LOGIN, REDIRECT, REDIRECT, REDIRECT),
     ("join another measure into this one", LOGIN, REDIRECT, REDIRECT, REDIRECT),
@@ -519,6 +537,9 @@ def _effects(w, write: str, role: str) -> list[str]:
     elif write == "withdraw the verdict on alice's span":
         if Verdict.objects.filter(pk=w.verdict.pk).exists():
             problems.append("alice's verdict is still there")
+    elif write == "answer alice's changed-since-reviewed flag":
+        if RevisionFlag.objects.get(pk=w.flag.pk).status != RevisionFlag.Status.HOLDS:
+            problems.append("alice's flag was not answered")
     elif write == "add a reviewer account":
         dora = w.user_model.objects.filter(username="dora").first()
         if dora is None:
@@ -768,6 +789,7 @@ def w(world, django_user_model):
     }
     for key, value in extra.items():
         setattr(world, key, value)
+    world_revise(world)
     # An address for the set-password e-mail, and an inactive reviewer to activate.
     django_user_model.objects.filter(pk=world.alice.pk).update(email="alice@example.org")
     django_user_model.objects.filter(pk=world.charlie.pk).update(is_active=False)

@@ -16,6 +16,9 @@ class Highlight:
     end: int
     label: str  # my label on the span
     consensus: str  # "" while I may not see it (blind review)
+    # "fuzzy" once a revision re-anchored it approximately (its words were edited).
+    anchor: str = "exact"
+    changed: bool = False  # the viewer's own "changed since you reviewed" flag is pending
 
 
 @dataclass

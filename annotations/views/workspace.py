@@ -6,15 +6,15 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations import roles, selectors, services
-from annotations.forms import RangeForm, SpanMoveForm, VerdictForm
-from annotations.models import Article, Span, Verdict
+from annotations.forms import RangeForm, RevisionFlagForm, SpanMoveForm, VerdictForm
+from annotations.models import Article, RevisionFlag, Span, Verdict
 from annotations.rules.visibility import Surface
 from annotations.selectors.visibility import viewer_for
 from annotations.text.highlighting import sentence_view
@@ -42,9 +42,11 @@ def article_list(request: HttpRequest) -> HttpResponse:
     article_ids = [a.pk for a in page]
     progress = selectors.article_progress(article_ids=article_ids, reviewer=request.user)
     contested = selectors.contested_counts(article_ids=article_ids, viewer=_viewer(request))
+    changed = selectors.revision_flag_counts(articles=list(page), reviewer=request.user)
     for article in page:
         article.progress = progress[article.pk]
         article.contested_count = contested.get(article.pk, 0)
+        article.changed_count = changed.get(article.pk, 0)
     template = "annotations/article_list.html"
     if is_fragment_request(request):
         template += "#results"
@@ -59,6 +61,9 @@ def _article_context(request: HttpRequest, article: Article, **extra) -> dict:
 @require_GET
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=article_id)
+    if not article.is_current:
+        # A replaced revision is read through the revisions page; its article is here.
+        return redirect("article_detail", selectors.article_current(article).pk)
     return render(request, "annotations/article_detail.html", _article_context(request, article))
 
 
@@ -177,20 +182,30 @@ def _saved_response(request, article, form, *, verdict_saved: bool) -> HttpRespo
         anchor = f"#s-{sentence.index}" if sentence else ""
         return redirect(reverse("article_detail", args=[article.pk]) + anchor)
     response = _panel_response(request, article, form, saved=verdict_saved)
-    around = (data["start"], data["end"])
+    response.content += _marks_out_of_band(request, article, data["start"], data["end"])
+    return response
+
+
+def _marks_out_of_band(request, article, start: int, end: int) -> bytes:
+    """The sentences around [start, end) and the progress counter, to swap out of band."""
+    around = (start, end)
     touched = list(
         article.sentences.filter(start__lt=around[1], end__gt=around[0]).order_by("index")
     )
     if touched:
         around = (min(around[0], touched[0].start), max(around[1], touched[-1].end))
-    highlights = selectors.article_highlights(
-        article=article, viewer=_viewer(request), around=around
+    highlights = selectors.highlights_flagged(
+        article=article,
+        viewer=_viewer(request),
+        highlights=selectors.article_highlights(
+            article=article, viewer=_viewer(request), around=around
+        ),
     )
     figures = selectors.article_figures(article, around=around)
     # The counter, from the same two GROUP BY queries the article list uses.
     counts = selectors.article_progress(article_ids=[article.pk], reviewer=request.user)
     tagged, worthy = counts[article.pk].tagged, counts[article.pk].check_worthy
-    response.content += render_to_string(
+    return render_to_string(
         "annotations/article_detail.html#oob",
         {
             "sentences": [sentence_view(article.text, s, highlights, figures) for s in touched],
@@ -198,7 +213,6 @@ def _saved_response(request, article, form, *, verdict_saved: bool) -> HttpRespo
         },
         request=request,
     ).encode()
-    return response
 
 
 @login_required
@@ -290,3 +304,49 @@ def span_move(request: HttpRequest, article_id: int) -> HttpResponse:
     if not is_fragment_request(request):
         return redirect(reverse("claim_detail", args=[data["claim"].pk]))
     return _panel_response(request, article, form)
+
+
+@login_required
+@require_POST
+def revision_flag_answer(request: HttpRequest, article_id: int, flag_id: int) -> HttpResponse:
+    """Answer my own "changed since you reviewed" flag: still holds, or re-check. Only my
+    flags are looked up: another reviewer's is a 404, and says nothing of it."""
+    article = get_object_or_404(Article, pk=article_id)
+    flag = get_object_or_404(
+        RevisionFlag.objects.select_related("span", "revision"),
+        pk=flag_id,
+        reviewer=request.user,
+    )
+    if flag.revision.lineage_id != article.lineage_id:
+        raise Http404("No such change on this article.")
+    form = RevisionFlagForm(request.POST)
+    status = 422
+    if form.is_valid():
+        try:
+            services.revision_flag_resolve(
+                flag=flag, reviewer=request.user, status=form.cleaned_data["status"]
+            )
+            status = 200
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+    span = flag.span
+    message = " ".join(form.non_field_errors() + form.errors.get("status", []))
+    if is_fragment_request(request) and span.article_id == article.pk:
+        # From the panel: the panel again (the verdict form as stored), and out of band
+        # the sentence, whose marker goes.
+        panel = selectors.span_panel(
+            article=article, start=span.start, end=span.end, viewer=_viewer(request)
+        )
+        context = {
+            "panel": panel,
+            "form": VerdictForm(initial=_initial_for(panel), article=article),
+            "flag_error": message,
+        }
+        response = render(request, "annotations/article_detail.html#panel", context, status=status)
+        if status == 200:
+            response.content += _marks_out_of_band(request, article, span.start, span.end)
+        return response
+    if status != 200:
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    return redirect(reverse("article_detail", args=[article.pk]) + "#changes")

@@ -248,6 +248,12 @@
           if (note) note.focus();
           return Boolean(note);
         }
+        case "h": case "r": {
+          // "Still holds" / "re-check" on a sentence changed since I reviewed it.
+          const answer = panel().querySelector('button[data-flag-key="' + event.key + '"]');
+          if (answer) answer.click();
+          return Boolean(answer);
+        }
         case "?": if (help) help.showModal(); return Boolean(help);
         default: return false;
       }
