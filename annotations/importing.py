@@ -102,15 +102,27 @@ def read_article_file(path: Path) -> ParsedArticle:
     raw = path.read_bytes()
     if is_page:
         return read_page_bytes(raw, source_name=path.name)
+    return parse_article_text(
+        decode_text(raw, source_name=path.name), source_name=path.name, sidecar=_read_sidecar(path)
+    )
+
+
+def read_upload(raw: bytes, *, name: str) -> ParsedArticle:
+    """An uploaded .txt or .html file, read as the same file on disk would be (no sidecar)."""
+    if Path(name).suffix.lower() in PAGE_SUFFIXES:
+        return read_page_bytes(raw, source_name=name)
+    return parse_article_text(decode_text(raw, source_name=name), source_name=name)
+
+
+def decode_text(raw: bytes, *, source_name: str) -> str:
     if b"\x00" in raw:
-        raise ArticleFileError(f"{path.name}: binary file (contains NUL bytes), not text")
+        raise ArticleFileError(f"{source_name}: binary file (contains NUL bytes), not text")
     try:
-        decoded = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ArticleFileError(
-            f"{path.name}: not UTF-8 (invalid byte at position {exc.start})"
+            f"{source_name}: not UTF-8 (invalid byte at position {exc.start})"
         ) from None
-    return parse_article_text(decoded, source_name=path.name, sidecar=_read_sidecar(path))
 
 
 def read_page_bytes(

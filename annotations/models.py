@@ -528,3 +528,58 @@ class DuplicateDismissal(models.Model):
 
     def __str__(self) -> str:
         return f"claims {self.other_id} and {self.claim_id} are not the same"
+
+
+class ImportItem(models.Model):
+    """One URL or uploaded file to import, run as a background task (annotations/tasks.py):
+    its status and progress are what the import page shows while it runs."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting"
+        RUNNING = "running", "Importing"
+        IMPORTED = "imported", "Imported"
+        REVISED = "revised", "New revision"
+        DUPLICATE = "duplicate", "Already imported"
+        FAILED = "failed", "Refused"
+
+    FINISHED = (Status.IMPORTED, Status.REVISED, Status.DUPLICATE, Status.FAILED)
+
+    batch = models.UUIDField(db_index=True, help_text="one submission of the import form")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    url = models.URLField(max_length=2000, blank=True, validators=[http_url_validator])
+    file_name = models.CharField(max_length=300, blank=True)
+    # The uploaded page, kept until its task has read it.
+    upload = models.BinaryField(null=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="percent")
+    message = models.CharField(max_length=1000, blank=True)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        permissions = [("import_articles", "Can import articles from files and URLs")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(url="") & ~Q(file_name="")) | (~Q(url="") & Q(file_name="")),
+                name="importitem_url_or_file",
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="importitem_progress"),
+        ]
+
+    def __str__(self) -> str:
+        return self.url or self.file_name
+
+    @property
+    def source(self) -> str:
+        return self.url or self.file_name
+
+    @property
+    def finished(self) -> bool:
+        return self.status in self.FINISHED

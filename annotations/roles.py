@@ -148,3 +148,24 @@ def may_revert_history(actor) -> bool:
     """No history revert anywhere: verdicts are their reviewers', and a ruling, merge or
     hide is undone by the action that does the opposite, which lands in history too."""
     return False
+
+
+def may_import_articles(user) -> bool:
+    """The import page (files and URLs): moderators, and any reviewer given the permission
+    "Can import articles from files and URLs" (annotations.import_articles) in the admin."""
+    return (
+        user.is_authenticated and user.is_active and user.has_perm("annotations.import_articles")
+    )
+
+
+def import_permission_required(view):
+    """Anonymous users are sent to log in; signed-in users without the right are refused."""
+
+    @wraps(view)
+    @login_required
+    def checked(request, *args, **kwargs):
+        if not may_import_articles(request.user):
+            raise PermissionDenied("Importing articles needs the import permission.")
+        return view(request, *args, **kwargs)
+
+    return checked

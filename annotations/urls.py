@@ -1,7 +1,16 @@
 from django.urls import path, register_converter
 
 from annotations.converters import IdConverter
-from annotations.views import claims, duplicates, exports, figures, revisions, rulings, workspace
+from annotations.views import (
+    claims,
+    duplicates,
+    exports,
+    figures,
+    intake,
+    revisions,
+    rulings,
+    workspace,
+)
 
 # Ids beyond a 64-bit integer are a 404 here instead of a database error (see converters).
 register_converter(IdConverter, "id")
@@ -46,4 +55,6 @@ urlpatterns = [
     path("rulings/<id:claim_id>/", rulings.ruling_public, name="ruling_public"),
     path("annotations/", exports.annotation_collection, name="annotation_collection"),
     path("annotations/<id:verdict_id>", exports.annotation_detail, name="annotation_detail"),
+    path("import/", intake.import_page, name="import_page"),
+    path("import/status/", intake.import_status, name="import_status"),
 ]

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "annotations",
 ]
 
@@ -266,6 +268,17 @@ INTAKE_ALLOW_LOOPBACK = env_bool("INTAKE_ALLOW_LOOPBACK")
 INTAKE_CONNECT_TIMEOUT = env_int("INTAKE_CONNECT_TIMEOUT", 5)
 INTAKE_READ_TIMEOUT = env_int("INTAKE_READ_TIMEOUT", 15)
 INTAKE_MAX_REDIRECTS = 5
+# The import page: at most this many URLs or files in one submission.
+INTAKE_BATCH_MAX_ITEMS = env_int("INTAKE_BATCH_MAX_ITEMS", 50)
+
+# Background tasks (imports): django-tasks, the backport of Django 6's Tasks, with its
+# database backend; `manage.py db_worker` runs them (make run starts one, see Procfile).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -6,3 +6,11 @@ shows. `base` holds what every admin shares; `annotations.roles` decides who may
 from annotations.admin import accounts, articles, claims, figures, verdicts
 
 __all__ = ["accounts", "articles", "claims", "figures", "verdicts"]
+
+# The task queue's own admin (django_tasks_db) is not a moderator's page: the import page
+# shows each import's status, and a task's arguments are internal ids.
+from django.contrib import admin as _admin  # noqa: E402
+from django_tasks_db.models import DBTaskResult  # noqa: E402
+
+if _admin.site.is_registered(DBTaskResult):
+    _admin.site.unregister(DBTaskResult)

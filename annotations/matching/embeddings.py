@@ -104,7 +104,10 @@ def embed(texts: Sequence[str], *, model: str = DEFAULT) -> np.ndarray:
 def similarity(a: str, b: str, *, model: str = DEFAULT) -> float:
     """Cosine similarity of two texts' meaning, -1..1. Each text's row is kept (a few
     thousand), so comparing one phrase with many (the figures' grouping at import) embeds
-    each phrase once."""
+    each phrase once. A text with no words has no meaning to compare: 0 (the model cannot
+    embed it; a figure in "Nature 574, 16-17 (2019)" has an empty phrase)."""
+    if not a.strip() or not b.strip():
+        return 0.0
     return float(_vector(a, model) @ _vector(b, model))
 
 

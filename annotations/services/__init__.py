@@ -24,6 +24,7 @@ from annotations.services.duplicates import (
     duplicates_rebuild,
     duplicates_refresh,
 )
+from annotations.services.intake import import_batch_submit, import_item_run
 from annotations.services.measures import (
     measure_rename,
     measure_split,
@@ -54,6 +55,8 @@ __all__ = [
     "duplicate_dismiss",
     "duplicates_rebuild",
     "duplicates_refresh",
+    "import_batch_submit",
+    "import_item_run",
     "measure_rename",
     "measure_split",
     "measures_join",

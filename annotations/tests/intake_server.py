@@ -10,6 +10,7 @@ of ../shared/intake-pages and the hostile answers a fetch must refuse. Never the
     /big-declared            6 MB of HTML with its Content-Length
     /slow                    answers after SLOW_SECONDS
     /copy/<n>/<name>         the page with its canonical link made unique by n (benchmark)
+    /variant/<n>/<name>      the page, its canonical link kept, its text changed by n
 """
 
 from __future__ import annotations
@@ -67,7 +68,11 @@ class _Handler(BaseHTTPRequestHandler):
                 1,
             )
             # A different text per copy, so that no two copies are one article.
-            body = body.replace(b"<p>", f"<p>Copy {segments[1]}. ".encode(), 1)
+            body = body.replace(b" the ", f" the {segments[1]} ".encode())
+            self._send(200, body)
+        elif segments[:1] == ["variant"] and len(segments) == 3:
+            # One canonical address, a text that differs by n: the same article, changed.
+            body = page_bytes(segments[2]).replace(b" the ", f" the {segments[1]} ".encode())
             self._send(200, body)
         elif segments[:1] == ["redirect"] and len(segments) == 3:
             left = int(segments[1])

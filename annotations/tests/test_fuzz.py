@@ -156,6 +156,10 @@ SURFACES = {
         ["start", "end", "exact", "v"],
     ),
     "live poll": (ALICE, "get", "/articles/{article.pk}/updates/", {}, ["v"]),
+    "import status": (MARIA, "get", "/import/status/", {}, ["batch"]),
+    "import page": (MARIA, "get", "/import/", {}, ["batch"]),
+    # Queued only: the test database's task backend stores the task; no worker runs it.
+    "import urls": (MARIA, "post", "/import/", {"urls": "https://news.example/a"}, ["urls"]),
     "article revisions": (ALICE, "get", "/articles/{revised.pk}/revisions/", {}, ["old", "new"]),
     # Writes.
     "verdict save": (

@@ -52,6 +52,13 @@ def test_similar_meaning_scores_higher_than_another_subject():
     assert troops > unrelated + 0.2
 
 
+def test_a_text_with_no_words_is_similar_to_nothing():
+    # A figure's phrase can be empty ("Nature 574, 16-17 (2019)"); importing such a page
+    # failed when the model was asked to embed it.
+    assert embeddings.similarity("", "tanks destroyed") == 0.0
+    assert embeddings.similarity("tanks destroyed", "  ") == 0.0
+
+
 def test_embeddings_round_trip_through_bytes():
     vector = embeddings.embed(["131 tanks"])[0]
     assert np.array_equal(embeddings.from_bytes(embeddings.to_bytes(vector)), vector)

@@ -87,6 +87,9 @@ GET_MATRIX = [
     ("/annotations/", LOGIN, DENIED, DENIED, 200),
     ("/annotations/?page=1", LOGIN, DENIED, DENIED, 200),
     ("/annotations/{verdict.pk}", LOGIN, DENIED, DENIED, 200),
+    # The import page: moderators, and reviewers given the import permission (not alice).
+    ("/import/", LOGIN, DENIED, DENIED, 200),
+    ("/import/status/", LOGIN, DENIED, DENIED, 200),
     ("/login/", 200, 200, 200, 200),
     # The load balancer's probe: no login, one query, nothing but "ok" or "unavailable".
     ("/healthz", 200, 200, 200, 200),
@@ -298,6 +301,10 @@ WRITES = {
         {"other": w.drones.pk},
     ),
     "sign out": lambda w: ("/logout/", {}),
+    "import an article by URL": lambda w: (
+        "/import/",
+        {"urls": "https://news.example/story.html"},
+    ),
     # Claims.
     "edit a claim's text": lambda w: (
         f"{ANN}/claim/{w.claim.pk}/change/",
@@ -480,6 +487,7 @@ WRITE_MATRIX = [
     ("split a figure into a new measure", LOGIN, REDIRECT, REDIRECT, REDIRECT),
     ("join another measure into this one", LOGIN, REDIRECT, REDIRECT, REDIRECT),
     ("sign out", LOGIN, LOGIN, LOGIN, LOGIN),
+    ("import an article by URL", LOGIN, DENIED, DENIED, REDIRECT),
     ("edit a claim's text", LOGIN, LOGIN, LOGIN, REDIRECT),
     ("add a claim", LOGIN, LOGIN, LOGIN, REDIRECT),
     ("delete a claim carrying verdicts", LOGIN, LOGIN, LOGIN, 403),
@@ -546,6 +554,11 @@ def _effects(w, write: str, role: str) -> list[str]:
             problems.append("no account was created")
         elif dora.is_staff or dora.is_superuser or dora.groups.filter(name="Moderators").exists():
             problems.append("the new account is staff, superuser or a moderator")
+    elif write == "import an article by URL":
+        from annotations.models import ImportItem
+
+        if not ImportItem.objects.filter(requested_by=user, status="queued").exists():
+            problems.append("no import was queued")
     elif write == "deactivate alice":
         w.alice.refresh_from_db()
         if w.alice.is_active or w.alice.is_staff or w.alice.is_superuser:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0013_claim_terms'),
+        ('annotations', '0014_import_item'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
