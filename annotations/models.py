@@ -479,55 +479,43 @@ class ClaimEmbedding(models.Model):
         return f"embedding of claim {self.claim_id} ({self.model})"
 
 
-class PossibleDuplicate(models.Model):
-    """Two claims the claim matcher rates as the same fact: the newer claim's text, looked
-    up as the panel looks up a highlight (selectors.claim_suggestions), has the older claim
-    as a suggestion strong enough to preselect. Derived, like the counts: kept by the
-    writes that create, edit and merge claims (services/duplicates.py) and rebuilt from
-    scratch by `manage.py claim_duplicates`, so the moderators' queue reads a table
-    instead of matching every claim on each request."""
+class OriginName(models.Model):
+    """One spelling of an origin, as a moderator set it on a claim or a reviewer typed it as
+    "attributed to", and which origin it names when a moderator decided that by hand
+    (annotations.rules.origins: a decision wins over the automatic rule). `stands_for`
+    empty: the rule decides. Set: the origin's standing name, shared by every spelling
+    merged with it; a spelling split off stands for itself. History keeps who and when
+    of every merge and split."""
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")  # the newer
-    other = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")  # the older
-    similarity = models.PositiveSmallIntegerField(help_text="meaning and wording, in %")
-    score = models.FloatField(help_text="the matcher's rank score")
-    reasons = models.JSONField(default=list, help_text="why the matcher suggests it")
-    found_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["claim", "other"], name="possible_duplicate_once"),
-            models.CheckConstraint(
-                condition=Q(other__lt=F("claim")), name="possible_duplicate_older_other"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"claim {self.claim_id} may repeat claim {self.other_id}"
-
-
-class DuplicateDismissal(models.Model):
-    """A moderator's "not the same claim" on a pair the matcher offered: the queue never
-    offers the pair again, whatever the matcher says later. A decision, not derived: the
-    rebuild keeps it."""
-
-    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="+")  # the newer
-    other = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="+")  # the older
-    dismissed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    name = models.CharField(max_length=300, validators=[reject_markup])
+    # rules.origins.spelling_key(name): case, spacing and apostrophes are not a spelling.
+    key = models.CharField(max_length=300, unique=True, editable=False)
+    stands_for = models.CharField(max_length=300, blank=True, validators=[reject_markup])
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    dismissed_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
+        ordering = ["key"]
         constraints = [
-            models.UniqueConstraint(fields=["claim", "other"], name="duplicate_dismissed_once"),
+            # A decision names who took it and when; none names nobody.
             models.CheckConstraint(
-                condition=Q(other__lt=F("claim")), name="duplicate_dismissal_older_other"
+                condition=(
+                    Q(stands_for="", decided_by__isnull=True, decided_at__isnull=True)
+                    | (~Q(stands_for="") & Q(decided_by__isnull=False, decided_at__isnull=False))
+                ),
+                name="originname_decision_has_who_and_when",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"claims {self.other_id} and {self.claim_id} are not the same"
+        return self.name
 
 
 class ImportItem(models.Model):
@@ -583,3 +571,54 @@ class ImportItem(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in self.FINISHED
+
+
+class PossibleDuplicate(models.Model):
+    """Two claims the claim matcher rates as the same fact: the newer claim's text, looked
+    up as the panel looks up a highlight (selectors.claim_suggestions), has the older claim
+    as a suggestion strong enough to preselect. Derived, like the counts: kept by the
+    writes that create, edit and merge claims (services/duplicates.py) and rebuilt from
+    scratch by `manage.py claim_duplicates`, so the moderators' queue reads a table
+    instead of matching every claim on each request."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")  # the newer
+    other = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")  # the older
+    similarity = models.PositiveSmallIntegerField(help_text="meaning and wording, in %")
+    score = models.FloatField(help_text="the matcher's rank score")
+    reasons = models.JSONField(default=list, help_text="why the matcher suggests it")
+    found_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "other"], name="possible_duplicate_once"),
+            models.CheckConstraint(
+                condition=Q(other__lt=F("claim")), name="possible_duplicate_older_other"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} may repeat claim {self.other_id}"
+
+
+class DuplicateDismissal(models.Model):
+    """A moderator's "not the same claim" on a pair the matcher offered: the queue never
+    offers the pair again, whatever the matcher says later. A decision, not derived: the
+    rebuild keeps it."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="+")  # the newer
+    other = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="+")  # the older
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "other"], name="duplicate_dismissed_once"),
+            models.CheckConstraint(
+                condition=Q(other__lt=F("claim")), name="duplicate_dismissal_older_other"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"claims {self.other_id} and {self.claim_id} are not the same"

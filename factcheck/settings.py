@@ -195,6 +195,8 @@ STORAGES = {
 # Serve straight from the source folders too, so a change shows without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Files browsers ask for at the site's root (/favicon.ico), served as they are.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 SESSION_COOKIE_HTTPONLY = True
 # HTTPS-only settings: off by default so `make run` works on http://127.0.0.1:8000; the

@@ -3,9 +3,9 @@ no superuser needed) see every claim's aggregates sorted by what needs attention
 reopen, merge and hide through the services, so every action lands in the history the admin
 shows. `base` holds what every admin shares; `annotations.roles` decides who may do what."""
 
-from annotations.admin import accounts, articles, claims, figures, verdicts
+from annotations.admin import accounts, articles, claims, figures, origins, verdicts
 
-__all__ = ["accounts", "articles", "claims", "figures", "verdicts"]
+__all__ = ["accounts", "articles", "claims", "figures", "origins", "verdicts"]
 
 # The task queue's own admin (django_tasks_db) is not a moderator's page: the import page
 # shows each import's status, and a task's arguments are internal ids.

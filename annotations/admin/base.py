@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from annotations import roles
@@ -125,4 +126,17 @@ class HistoryAdmin(ModerationAdmin, SimpleHistoryAdmin):
             return HttpResponseNotAllowed(["GET"])
         if not (is_id(object_id) and is_id(version_id)):
             raise Http404("No such record.")
+        request.history_version_id = int(version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def history_form_view_title(self, request, obj):
+        # Each version is its own page: "View <object>" alone named them all alike.
+        title = super().history_form_view_title(request, obj)
+        version = (
+            self.model.history.filter(history_id=request.history_version_id)
+            .values_list("history_date", flat=True)
+            .first()
+        )
+        return f"{title}, version {request.history_version_id}" + (
+            f" of {timezone.localtime(version):%Y-%m-%d %H:%M:%S}" if version else ""
+        )

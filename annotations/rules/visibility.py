@@ -23,6 +23,7 @@ BLIND_REVIEW=false turns all of it off.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 
 from annotations.rules.origins import origins_grouped
 
@@ -45,10 +46,24 @@ def sees_others(*, blind: bool, voted: bool) -> bool:
     return voted or not blind
 
 
-def origins_shown(*, sees_others: bool, claim_origin: str, attributions: list[str]) -> list[str]:
+def origins_shown(
+    *,
+    sees_others: bool,
+    claim_origin: str,
+    attributions: list[str],
+    decisions: Mapping[str, str] | None = None,
+) -> list[str]:
     """The claim's origins. Its own origin is set by a moderator and is part of the claim
-    like its text; the reviewers' "attributed to" are their verdicts, shown after voting."""
+    like its text; the reviewers' "attributed to" are their verdicts, shown after voting.
+    Variants of one origin count once (rules.origins; `decisions` are the moderators')."""
     names = [claim_origin] if claim_origin else []
     if sees_others:
         names = attributions + names
-    return origins_grouped(names)
+    return origins_grouped(names, decisions)
+
+
+def origins_counted(*, sees_others: bool) -> bool:
+    """Whether a number of origins may be shown. Before voting the reviewers' "attributed
+    to" are not among the origins shown, so a count would say less than there is ("0
+    origins" where others named who said it): the claim's own origin is shown, uncounted."""
+    return sees_others

@@ -30,9 +30,10 @@ from django.db.models import CharField as CharFieldType
 from annotations.models import Claim, Label, Measure, Span, Verdict
 from annotations.rules.agreement import alpha_nominal
 from annotations.rules.consensus import CONTESTED, INSUFFICIENT, MIN_REVIEWERS
-from annotations.rules.visibility import origins_shown
+from annotations.rules.visibility import origins_counted
 from annotations.selectors import visibility
 from annotations.selectors.measures import claim_figures, measure_judgements
+from annotations.selectors.origins import claims_origins
 from annotations.selectors.visibility import Viewer
 
 VISIBLE = Q(spans__verdicts__hidden=False)
@@ -148,6 +149,10 @@ class ClaimAggregate:
         return {label: getattr(self.claim, f"r_{label}") for label in Label.values}
 
     @property
+    def origins_counted(self) -> bool:
+        return origins_counted(sees_others=self.others_visible)
+
+    @property
     def bar_segments(self) -> list[tuple[str, int, int]]:
         """(label, verdicts, width in %) of the stacked tally bar in the claim list and the
         admin; empty where the viewer is blind (counts is). Widths are classes in 5 % steps,
@@ -186,7 +191,8 @@ def claim_aggregates(
     claims: list[Claim], *, blind_ids: set[int] = frozenset()
 ) -> list[ClaimAggregate]:
     """Complete aggregates for claims already annotated by claims_annotated(): outlets,
-    grouped origins and alpha, with two more queries whatever the number of claims.
+    grouped origins and alpha, with two more queries whatever the number of claims (a
+    third when an origin is named: the moderators' decisions, selectors.origins).
 
     Everything, for moderation surfaces (admin, exports of published rulings); reviewer
     surfaces call claim_aggregates_for, which names in `blind_ids` the claims whose
@@ -209,15 +215,12 @@ def claim_aggregates(
         matrices[claim_id][reviewer_id][span_id] = label
         if label == Label.ATTRIBUTED and attributed_to:
             attributions[claim_id].append(attributed_to)
+    origins = claims_origins(claims=claims, attributions=attributions, seeing=set(seen_ids))
     return [
         ClaimAggregate(
             claim=claim,
             outlets=sorted(outlets[claim.pk]),
-            origins=origins_shown(
-                sees_others=claim.pk not in blind_ids,
-                claim_origin=claim.origin,
-                attributions=attributions[claim.pk],
-            ),
+            origins=origins[claim.pk],
             alpha=alpha_nominal(matrices[claim.pk]) if claim.pk in matrices else None,
             others_visible=claim.pk not in blind_ids,
         )

@@ -9,6 +9,7 @@ from annotations.models import Article, Claim, Measure, Quantity, Sentence, Span
 from annotations.rules.figures import CONFLICT, CONSISTENT, UNDATED, UPDATE, Figure, judge
 from annotations.selectors import visibility
 from annotations.selectors.articles import _verdicts_version
+from annotations.selectors.origins import claim_origin_shown
 from annotations.selectors.revisions import FlagView, span_flag
 from annotations.selectors.suggestions import Suggestion, claim_suggestions
 from annotations.selectors.visibility import Viewer
@@ -33,6 +34,8 @@ class SpanPanel:
     attribution: str
     version: str
     figures_elsewhere: list[MeasureElsewhere] = field(default_factory=list)
+    # The claim's own origin under the name it counts as (selectors.origins), or none.
+    claim_origins: list[str] = field(default_factory=list)
     # My "changed since you reviewed" flag on this span, with the sentence's word diff.
     flag: FlagView | None = None
 
@@ -158,6 +161,7 @@ def span_panel(*, article: Article, start: int, end: int, viewer: Viewer) -> Spa
         attribution=my_verdict.attributed_to if my_verdict else attribution_guess(context),
         version=span_version(span=span, viewer=viewer),
         figures_elsewhere=figures_elsewhere(article=article, start=start, end=end),
+        claim_origins=claim_origin_shown(claim=claim) if claim else [],
         flag=span_flag(article=article, span=span, reviewer=viewer.user),
     )
 

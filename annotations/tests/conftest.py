@@ -68,7 +68,8 @@ def world(alice, bob, charlie, maria, django_user_model, groups):
     import datetime
     from types import SimpleNamespace
 
-    from annotations.models import Measure, Quantity
+    from annotations.models import Measure, OriginName, Quantity
+    from annotations.rules.origins import spelling_key
 
     mona = django_user_model.objects.create_user("mona", password="mona-password", is_staff=True)
     mona.groups.add(groups[1])
@@ -147,6 +148,10 @@ def world(alice, bob, charlie, maria, django_user_model, groups):
         tanks=tanks,
         figure=Quantity.objects.filter(measure=tanks).order_by("pk").first(),
         drones=Measure.objects.get(key="russian:equipment:drones"),
+        # The spelling alice typed, as the origins admin records it (one save: a version).
+        origin_name=OriginName.objects.create(
+            name="the General Staff", key=spelling_key("the General Staff")
+        ),
     )
 
 

@@ -22,7 +22,7 @@ from django.db.models import Count
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from annotations.models import Article, Claim, Measure, Span, Verdict
+from annotations.models import Article, Claim, Measure, OriginName, Span, Verdict
 from annotations.tests.conftest import world_revise
 from annotations.tests.snapshots import client_for, send
 from annotations.text.sanitising import reject_markup
@@ -139,6 +139,13 @@ SURFACES = {
         ["measure__id__exact", "o", "p"],
     ),
     "admin accounts": (MARIA, "get", "/admin/auth/user/", {}, ["is_active__exact", "q", "o", "p"]),
+    "admin origins": (
+        MARIA,
+        "get",
+        "/admin/annotations/originname/",
+        {},
+        ["decided", "q", "o", "p"],
+    ),
     "annotation pages": (MARIA, "get", "/annotations/", {}, ["page"]),
     "claimreview feed": (ANON, "get", "/claimreviews/", {}, ["page"]),
     "panel": (
@@ -293,6 +300,27 @@ SURFACES = {
         },
         ["name", "_selected_action"],
     ),  # fmt: skip
+    "origin merge action": (
+        MARIA,
+        "post",
+        "/admin/annotations/originname/",
+        {
+            "action": "merge",
+            "index": "0",
+            "_selected_action": "{origin_name.pk}",
+            "apply": "1",
+            "stands_for": "__other__",
+            "other_name": "Ukraine's General Staff",
+        },
+        ["stands_for", "other_name", "_selected_action"],
+    ),  # fmt: skip
+    "origin split action": (
+        MARIA,
+        "post",
+        "/admin/annotations/originname/",
+        {"action": "split", "index": "0", "_selected_action": "{origin_name.pk}"},
+        ["_selected_action", "action"],
+    ),
     "measure join action": (
         MARIA,
         "post",
@@ -432,6 +460,8 @@ ADMIN_PATHS = [
     "/admin/annotations/measure/{}/change/",
     "/admin/auth/user/{}/change/",
     "/admin/auth/user/{}/history/",
+    "/admin/annotations/originname/{}/change/",
+    "/admin/annotations/originname/{}/history/",
 ]
 IDS = [HUGE, "9223372036854775808", "0", "99999999"]
 
@@ -469,6 +499,7 @@ def _invariants(w) -> list[str]:
         *Verdict.objects.values_list("note", "attributed_to", "hidden_reason"),
         *Claim.objects.values_list("text", "origin", "ruling_note"),
         *Measure.objects.values_list("name"),
+        *OriginName.objects.values_list("name", "stands_for"),
     ]
     for value in (v for row in plain for v in row):
         try:
@@ -517,6 +548,7 @@ def _world_ids(w) -> list[int]:
     return [
         w.claim.pk, w.ruled.pk, w.other.pk, w.verdict.pk, w.hidden.pk, w.span.pk,
         w.figure.pk, w.tanks.pk, w.drones.pk, w.alice.pk, w.maria.pk, w.mona.pk, w.root.pk,
+        w.origin_name.pk,
     ]  # fmt: skip
 
 

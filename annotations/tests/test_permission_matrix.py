@@ -23,11 +23,14 @@ from annotations.models import (
     Article,
     Claim,
     DuplicateDismissal,
+    OriginName,
     RevisionFlag,
     Sentence,
     Span,
     Verdict,
 )
+from annotations.rules.origins import spelling_key
+from annotations.services.origins import origin_names_record
 from annotations.tests.conftest import world_revise
 from annotations.tests.snapshots import client_for, db_snapshot, send, snapshot_diff
 
@@ -160,6 +163,14 @@ GET_MATRIX = [
     ("{ann}quantity/{figure.pk}/delete/", LOGIN, LOGIN, LOGIN, 403),
     ("{ann}quantity/{figure.pk}/history/", LOGIN, LOGIN, LOGIN, 200),
     ("{ann}quantity/{figure.pk}/", LOGIN, LOGIN, LOGIN, REDIRECT),
+    # Origins: spellings in use, merged and split by moderators, never added or deleted.
+    ("{ann}originname/", LOGIN, LOGIN, LOGIN, 200),
+    ("{ann}originname/add/", LOGIN, LOGIN, LOGIN, 403),
+    ("{ann}originname/{origin_name.pk}/change/", LOGIN, LOGIN, LOGIN, 200),
+    ("{ann}originname/{origin_name.pk}/delete/", LOGIN, LOGIN, LOGIN, 403),
+    ("{ann}originname/{origin_name.pk}/history/", LOGIN, LOGIN, LOGIN, 200),
+    ("{ann}originname/{origin_name.pk}/history/{origin_version}/", LOGIN, LOGIN, LOGIN, 200),
+    ("{ann}originname/{origin_name.pk}/", LOGIN, LOGIN, LOGIN, REDIRECT),
     # Accounts: moderators create and (de)activate reviewers; other moderators, superusers,
     # groups and passwords are out of their reach.
     ("/admin/auth/user/", LOGIN, LOGIN, LOGIN, 200),
@@ -633,6 +644,17 @@ ACTIONS = {
         "_selected_action": [w.drones.pk],
         "post": "yes",
     },
+    ("annotations.originname", "merge"): lambda w: {
+        "_selected_action": [w.origin_name.pk, w.origin_other.pk],
+        "apply": "1",
+        "stands_for": "the General Staff",
+    },
+    ("annotations.originname", "split"): lambda w: {"_selected_action": [w.origin_name.pk]},
+    ("annotations.originname", "undecide"): lambda w: {"_selected_action": [w.origin_name.pk]},
+    ("annotations.originname", "delete_selected"): lambda w: {
+        "_selected_action": [w.origin_name.pk],
+        "post": "yes",
+    },
     ("annotations.quantity", "split"): lambda w: {
         "_selected_action": [w.figure.pk],
         "apply": "1",
@@ -689,6 +711,10 @@ ACTION_MATRIX = [
     ("annotations.measure", "join", LOGIN, LOGIN, LOGIN, REDIRECT),
     ("annotations.measure", "delete_selected", LOGIN, LOGIN, LOGIN, UNCHANGED),
     ("annotations.quantity", "split", LOGIN, LOGIN, LOGIN, REDIRECT),
+    ("annotations.originname", "merge", LOGIN, LOGIN, LOGIN, REDIRECT),
+    ("annotations.originname", "split", LOGIN, LOGIN, LOGIN, REDIRECT),
+    ("annotations.originname", "undecide", LOGIN, LOGIN, LOGIN, REDIRECT),
+    ("annotations.originname", "delete_selected", LOGIN, LOGIN, LOGIN, UNCHANGED),
     ("annotations.quantity", "delete_selected", LOGIN, LOGIN, LOGIN, UNCHANGED),
     ("auth.user", "activate", LOGIN, LOGIN, LOGIN, REDIRECT),
     ("auth.user", "deactivate", LOGIN, LOGIN, LOGIN, REDIRECT),
@@ -799,10 +825,18 @@ def w(world, django_user_model):
         ),
         "access_log": AccessLog.objects.create(**who, **http),
         "failure": AccessFailureLog.objects.create(**who, **http),
+        # Another spelling besides the world's, to merge with it.
+        "origin_other": OriginName.objects.create(
+            name="Ukraine's General Staff", key=spelling_key("Ukraine's General Staff")
+        ),
     }
+    extra["origin_version"] = world.origin_name.history.earliest().history_id
     for key, value in extra.items():
         setattr(world, key, value)
     world_revise(world)
+    # Every spelling in use recorded, as a first visit to the origins admin would: a GET of
+    # it then writes nothing.
+    origin_names_record()
     # An address for the set-password e-mail, and an inactive reviewer to activate.
     django_user_model.objects.filter(pk=world.alice.pk).update(email="alice@example.org")
     django_user_model.objects.filter(pk=world.charlie.pk).update(is_active=False)

@@ -65,7 +65,10 @@ def test_it_shows_a_published_ruling_to_anyone(ruled):
     assert "Kursk News" in page
     # Four appearances; the three without an original URL are named, not linked.
     assert page.count("<li>", page.index("public-appearances")) == 4
-    assert "/articles/" not in page and "/login/" not in page
+    # Nothing of the ruling leads to the workspace or a login page (the header's own
+    # "Sign in" is for the newsroom's staff).
+    ruling = page.split('<main id="main"', 1)[1]
+    assert "/articles/" not in ruling and "/login/" not in ruling
 
 
 def test_it_shows_nothing_blind_or_unpublished_on_the_public_page(ruled):

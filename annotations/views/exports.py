@@ -25,9 +25,12 @@ def _json(data: dict, content_type: str) -> JsonResponse:
     return JsonResponse(data, content_type=content_type, json_dumps_params={"ensure_ascii": False})
 
 
-def claim_reviews(request, claims: list[Claim]) -> list[dict]:
+def claim_reviews(
+    request, claims: list[Claim], aggregates: list[selectors.ClaimAggregate] | None = None
+) -> list[dict]:
     """ClaimReviews of these ruled claims, with four queries whatever their number; the
-    public ruling page embeds the same one."""
+    public ruling page embeds the same one, from the `aggregates` it shows (the origins
+    it names are the review's author)."""
     articles_by_claim: dict[int, list[Article]] = {claim.pk: [] for claim in claims}
     seen: set[tuple[int, int]] = set()
     for claim_id, article in (
@@ -51,7 +54,7 @@ def claim_reviews(request, claims: list[Claim]) -> list[dict]:
             articles_by_claim[aggregate.claim.pk],
             as_of=latest_as_of.get(aggregate.claim.pk),
         )
-        for aggregate in selectors.claim_aggregates(claims)
+        for aggregate in (aggregates or selectors.claim_aggregates(claims))
     ]
 
 

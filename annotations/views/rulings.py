@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from annotations.selectors.claims import claim_aggregates, rulings_published
 from annotations.selectors.claims import ruling_public as ruling_public_of
-from annotations.selectors.claims import rulings_published
 from annotations.views.exports import claim_reviews
 
 # What django.utils.html.json_script escapes, so that no string in the data (a claim's
@@ -32,11 +32,18 @@ def ruling_public(request: HttpRequest, claim_id: int) -> HttpResponse:
     if ruling is None:
         # Never ruled, or reopened: nothing of the claim is public.
         raise Http404("No published ruling for this claim.")
-    [review] = claim_reviews(request, [ruling.claim])
+    # One aggregate for the page and its ClaimReview: the origins named are its author.
+    aggregates = claim_aggregates([ruling.claim])
+    [review] = claim_reviews(request, [ruling.claim], aggregates)
     return render(
         request,
         "annotations/ruling_public.html",
-        {"ruling": ruling, "claim": ruling.claim, "claim_review": json_ld(review)},
+        {
+            "ruling": ruling,
+            "claim": ruling.claim,
+            "origins": aggregates[0].origins,
+            "claim_review": json_ld(review),
+        },
     )
 
 

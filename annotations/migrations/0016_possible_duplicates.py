@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0014_import_item'),
+        ('annotations', '0015_origin_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
