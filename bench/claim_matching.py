@@ -112,8 +112,13 @@ def measure(queries: list[str]) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from annotations.selectors import claim_suggestions
+    from annotations.matching import rerank
+    from annotations.selectors import claim_suggestions, suggestions
 
+    # Every size asks the same sentences: forget what the last size cached (each query's
+    # embedding, each candidate's figures), so no size is measured with another's answers.
+    suggestions.query_vector.cache_clear()
+    rerank._text_figures.cache_clear()
     for text in _sentences()[:5]:  # load the model, warm the database's caches
         claim_suggestions(text=text + " warm-up")
     with CaptureQueriesContext(connection) as captured:
