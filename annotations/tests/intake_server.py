@@ -9,7 +9,7 @@ of ../shared/intake-pages and the hostile answers a fetch must refuse. Never the
     /big                     6 MB of HTML, streamed with no Content-Length
     /big-declared            6 MB of HTML with its Content-Length
     /slow                    answers after SLOW_SECONDS
-    /copy/<n>/<name>         the page with its canonical link made unique by n (benchmark)
+    /copy/<n>/<name>         another article: the page with its addresses and text changed by n
     /variant/<n>/<name>      the page, its canonical link kept, its text changed by n
 """
 
@@ -61,14 +61,11 @@ class _Handler(BaseHTTPRequestHandler):
         if segments[:1] == ["pages"] and len(segments) == 2:
             self._send(200, page_bytes(segments[1]))
         elif segments[:1] == ["copy"] and len(segments) == 3:
-            body = page_bytes(segments[2]).replace(
-                b"</head>",
-                f'<link rel="canonical" href="https://copies.example/{segments[1]}/'
-                f'{segments[2]}"></head>'.encode(),
-                1,
-            )
-            # A different text per copy, so that no two copies are one article.
-            body = body.replace(b" the ", f" the {segments[1]} ".encode())
+            # Another article: every address in the page (its canonical URL among them)
+            # on a host of its own, and a word changed in every paragraph.
+            number = segments[1]
+            body = page_bytes(segments[2]).replace(b"https://", f"https://copy{number}.".encode())
+            body = body.replace(b" the ", f" the {number} ".encode())
             self._send(200, body)
         elif segments[:1] == ["variant"] and len(segments) == 3:
             # One canonical address, a text that differs by n: the same article, changed.

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import shutil
 import socket
+import ssl
+import subprocess
 import time
 
 import pytest
@@ -240,3 +243,63 @@ def test_the_loopback_setting_allows_loopback_only(settings):
     assert address_refusal("169.254.169.254", allow_loopback=True) == (
         "the cloud metadata address"
     )
+
+
+def _certificate(directory, name: str):
+    """A self-signed certificate for `name` (openssl), and its key."""
+    cert, key = directory / f"{name}.pem", directory / f"{name}.key"
+    openssl = shutil.which("openssl")
+    assert openssl, "the https tests make their certificate with openssl"
+    subprocess.run(  # noqa: S603 (fixed arguments)
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", str(key), "-out", str(cert), "-subj", f"/CN={name}",
+         "-addext", f"subjectAltName=DNS:{name}"],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+@pytest.fixture
+def https_news(tmp_path, monkeypatch):
+    """news.example over https: the local server behind TLS with a certificate for
+    news.example (trusted through SSL_CERT_FILE), reached through the public stand-in
+    address as in public_name."""
+    cert, key = _certificate(tmp_path, "news.example")
+    running = IntakeServer()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    running.httpd.socket = context.wrap_socket(running.httpd.socket, server_side=True)
+    real_getaddrinfo = socket.getaddrinfo
+    real_connect = urllib3.util.connection.create_connection
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host in {"news.example", "other.example"}:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (PUBLIC_IP, port))]
+        return real_getaddrinfo(host, port, *args, **kwargs)
+
+    def create_connection(address, *args, **kwargs):
+        if address[0] == PUBLIC_IP:
+            address = ("127.0.0.1", running.port)
+        return real_connect(address, *args, **kwargs)
+
+    monkeypatch.setattr(fetching.socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(urllib3.util.connection, "create_connection", create_connection)
+    with running:
+        yield cert
+
+
+def test_it_fetches_https_from_the_checked_address_verifying_the_name(
+    https_news, loopback_off, monkeypatch
+):
+    monkeypatch.setenv("SSL_CERT_FILE", str(https_news))
+    page = fetch_page(f"https://news.example/pages/{REUTERS}")
+    assert b"Parasite" in page.body and page.url == f"https://news.example/pages/{REUTERS}"
+    # The same server under a name its certificate does not carry is refused.
+    with pytest.raises(FetchError, match="secure connection failed"):
+        fetch_page(f"https://other.example/pages/{REUTERS}")
+
+
+def test_it_refuses_a_certificate_nobody_trusts(https_news, loopback_off):
+    with pytest.raises(FetchError, match="secure connection failed"):
+        fetch_page(f"https://news.example/pages/{REUTERS}")

@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from annotations.models import (
     Article,
     Claim,
+    DuplicateDismissal,
     OriginName,
     RevisionFlag,
     Sentence,
@@ -73,6 +74,10 @@ GET_MATRIX = [
     ("/measures/{tanks.pk}/rename/", LOGIN, 405, 405, 405),
     ("/claims/", LOGIN, 200, 200, 200),
     ("/claims/{claim.pk}/", LOGIN, 200, 200, 200),
+    # The possible-duplicates queue shows every tally: moderators only.
+    ("/claims/duplicates/", LOGIN, DENIED, DENIED, 200),
+    ("/claims/duplicates/merge/", LOGIN, DENIED, DENIED, 405),  # POST only
+    ("/claims/duplicates/dismiss/", LOGIN, DENIED, DENIED, 405),  # POST only
     # Public exports: published rulings only.
     ("/claims/{ruled.pk}.jsonld", 200, 200, 200, 200),
     ("/claims/{claim.pk}.jsonld", 404, 404, 404, 404),
@@ -387,6 +392,18 @@ WRITES = {
     ),
     "delete a measure": lambda w: (f"{ANN}/measure/{w.drones.pk}/delete/", {"post": "yes"}),
     "delete a figure": lambda w: (f"{ANN}/quantity/{w.figure.pk}/delete/", {"post": "yes"}),
+    "merge a pair from the duplicates queue": lambda w: (
+        "/claims/duplicates/merge/",
+        {"claim": w.other.pk, "other": w.claim.pk, "keep": w.claim.pk},
+    ),
+    "merge a ruled (locked) claim from the duplicates queue": lambda w: (
+        "/claims/duplicates/merge/",
+        {"claim": w.other.pk, "other": w.ruled.pk, "keep": w.other.pk},
+    ),
+    "dismiss a pair as not the same claim": lambda w: (
+        "/claims/duplicates/dismiss/",
+        {"claim": w.other.pk, "other": w.claim.pk},
+    ),
     "merge an open claim into a ruled (locked) one": lambda w: (
         f"{ANN}/claim/",
         {
@@ -500,6 +517,15 @@ WRITE_MATRIX = [
     ("move a figure to another measure in the admin", LOGIN, LOGIN, LOGIN, REDIRECT),
     ("delete a measure", LOGIN, LOGIN, LOGIN, 403),
     ("delete a figure", LOGIN, LOGIN, LOGIN, 403),
+    ("merge a pair from the duplicates queue", LOGIN, DENIED, DENIED, REDIRECT),
+    (
+        "merge a ruled (locked) claim from the duplicates queue",
+        LOGIN,
+        DENIED,
+        DENIED,
+        CLIENT_ERROR,
+    ),
+    ("dismiss a pair as not the same claim", LOGIN, DENIED, DENIED, REDIRECT),
     ("merge an open claim into a ruled (locked) one", LOGIN, LOGIN, LOGIN, UNCHANGED),
     ("add a reviewer account", LOGIN, LOGIN, LOGIN, REDIRECT),
     ("deactivate alice", LOGIN, LOGIN, LOGIN, REDIRECT),
@@ -551,6 +577,12 @@ def _effects(w, write: str, role: str) -> list[str]:
     elif write == "edit a claim's text":
         if Claim.objects.get(pk=w.claim.pk).text != "12 tanks were destroyed near Kursk":
             problems.append("the claim text did not change")
+    elif write == "merge a pair from the duplicates queue":
+        if Span.objects.filter(claim=w.other).exists():
+            problems.append("the merged-away claim still has appearances")
+    elif write == "dismiss a pair as not the same claim":
+        if not DuplicateDismissal.objects.filter(claim=w.other, other=w.claim).exists():
+            problems.append("the dismissal was not stored")
     elif (
         write == "move a span to another claim in the admin"
         and Span.objects.get(pk=w.span.pk).claim_id != w.other.pk
