@@ -99,8 +99,11 @@ def build(claims: int, seed: int) -> None:
     from django.db import connection
 
     if connection.vendor == "postgresql":
+        # As autovacuum leaves a settled database: statistics, and the term table's
+        # visibility map so that its lookups are index-only.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE annotations_claim")
+            cursor.execute("VACUUM ANALYZE annotations_claim")
+            cursor.execute("VACUUM ANALYZE annotations_claim_term")
 
 
 def _percentiles(timings: list[float]) -> tuple[float, float]:
