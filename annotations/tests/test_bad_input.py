@@ -153,6 +153,19 @@ def test_every_stored_free_text_field_refuses_an_override(model_field):
         field.run_validators("Claim \u202e0051")
 
 
+def test_it_says_why_a_new_claim_sent_to_a_linked_highlight_is_refused(alice_client, tanks):
+    # The panel of a highlight with a claim has no new-claim field, so a refusal of one
+    # sent anyway (a crafted post, an old tab) must still be said, with the note kept.
+    url = reverse("verdict_save", args=[tanks.pk])
+    assert _post(alice_client, url, _verdict_data(tanks)).status_code == 302
+    data = _verdict_data(tanks, claim_text="<script>x</script>", note="my careful note")
+    response = _post(alice_client, url, data, htmx=True)
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "New claim: HTML is not allowed here" in html and "my careful note" in html
+    assert Claim.objects.count() == 1
+
+
 # --- ids beyond 64 bits ---------------------------------------------------------------------
 
 
