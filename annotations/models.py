@@ -421,6 +421,9 @@ class Measure(models.Model):
         max_length=12, choices=Judgement.choices, default=Judgement.CONSISTENT
     )
     reasons = models.TextField(blank=True, help_text="one line per difference")
+    # Reviewers and moderators regroup figures for everyone: each rename, join and split
+    # is kept with who made it.
+    history = HistoricalRecords(excluded_fields=["judgement", "reasons"])
 
     class Meta:
         ordering = ["name"]
@@ -450,8 +453,12 @@ class Quantity(models.Model):
         Measure, null=True, blank=True, on_delete=models.SET_NULL, related_name="quantities"
     )
 
+    # Which measure a figure counts for is the one thing people change (services.measures).
+    history = HistoricalRecords(excluded_fields=["as_of", "as_of_stated"])
+
     class Meta:
         ordering = ["article", "start"]
+        verbose_name = "figure"
         constraints = [
             models.UniqueConstraint(fields=["article", "start"], name="quantity_unique_start"),
             models.CheckConstraint(

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from annotations.matching import index
 from annotations.models import Claim, DuplicateDismissal, PossibleDuplicate
 from annotations.selectors.claims import claims_listed
 from annotations.selectors.suggestions import Suggestion, claim_suggestions
@@ -29,7 +30,12 @@ def _pairs_store(claim: Claim) -> list[Suggestion]:
     older claims it would preselect for `claim`'s text, merged-away claims left out (they
     have nothing left to merge). Every suggestion, strong or not, for the caller."""
     PossibleDuplicate.objects.filter(claim=claim).delete()
-    found = claim_suggestions(text=claim.text, exclude=claim, as_of=claim.as_of)
+    # Every candidate the matcher re-ranks, not the panel's first five: newer claims
+    # would otherwise take places an older strong match needs, and a claim looked up
+    # among more claims (the rebuild) would lose pairs it had when it was made.
+    found = claim_suggestions(
+        text=claim.text, exclude=claim, as_of=claim.as_of, limit=index.CANDIDATES
+    )
     strong = [s for s in found if s.strong and s.claim.pk < claim.pk]
     if strong:
         listed = set(

@@ -85,7 +85,13 @@ CHANGELIST = "/admin/{app}/{model}/"
 SURFACES = {
     # Searches and filters.
     "article search": (ALICE, "get", "/", {}, ["q", "page"]),
-    "claim list": (ALICE, "get", "/claims/", {}, ["q", "show", "consensus", "current", "page"]),
+    "claim list": (
+        ALICE,
+        "get",
+        "/claims/",
+        {},
+        ["q", "show", "consensus", "origin", "current", "page"],
+    ),
     "public rulings": (ANON, "get", "/rulings/", {}, ["page"]),
     "possible duplicates": (MARIA, "get", "/claims/duplicates/", {}, ["page"]),
     "claim list as moderator": (
@@ -93,7 +99,7 @@ SURFACES = {
         "get",
         "/claims/",
         {},
-        ["q", "show", "consensus", "current", "page"],
+        ["q", "show", "consensus", "origin", "current", "page"],
     ),
     "admin claims": (
         MARIA,

@@ -156,12 +156,14 @@ GET_MATRIX = [
     ("{ann}measure/{tanks.pk}/change/", LOGIN, LOGIN, LOGIN, 200),
     ("{ann}measure/{tanks.pk}/delete/", LOGIN, LOGIN, LOGIN, 403),
     ("{ann}measure/{tanks.pk}/history/", LOGIN, LOGIN, LOGIN, 200),
+    ("{ann}measure/{tanks.pk}/history/{measure_version}/", LOGIN, LOGIN, LOGIN, 200),
     ("{ann}measure/{tanks.pk}/", LOGIN, LOGIN, LOGIN, REDIRECT),
     ("{ann}quantity/", LOGIN, LOGIN, LOGIN, 200),
     ("{ann}quantity/add/", LOGIN, LOGIN, LOGIN, 403),
     ("{ann}quantity/{figure.pk}/change/", LOGIN, LOGIN, LOGIN, 200),
     ("{ann}quantity/{figure.pk}/delete/", LOGIN, LOGIN, LOGIN, 403),
     ("{ann}quantity/{figure.pk}/history/", LOGIN, LOGIN, LOGIN, 200),
+    ("{ann}quantity/{figure.pk}/history/{figure_version}/", LOGIN, LOGIN, LOGIN, 200),
     ("{ann}quantity/{figure.pk}/", LOGIN, LOGIN, LOGIN, REDIRECT),
     # Origins: spellings in use, merged and split by moderators, never added or deleted.
     ("{ann}originname/", LOGIN, LOGIN, LOGIN, 200),
@@ -831,6 +833,10 @@ def w(world, django_user_model):
         ),
     }
     extra["origin_version"] = world.origin_name.history.earliest().history_id
+    extra["measure_version"] = world.tanks.history.earliest().history_id
+    # Figures are stored in bulk at import, with no history row until one is moved.
+    world.figure.save()
+    extra["figure_version"] = world.figure.history.earliest().history_id
     for key, value in extra.items():
         setattr(world, key, value)
     world_revise(world)
