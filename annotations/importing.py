@@ -17,23 +17,15 @@ from pathlib import Path
 from django.conf import settings
 
 from annotations.models import Article
+from annotations.text.sanitising import unreadable_character
 
 _DATE_MARKER = re.compile(r"^\s*date (\d{4}-\d{2}-\d{2})\s+")
 SIDECAR_FIELDS = {"title", "outlet", "url", "byline", "published", "notes"}
 TITLE_MAX = Article._meta.get_field("title").max_length
 ELLIPSIS = "\u2026"
 
-# C0 controls other than tab and line breaks, DEL and the C1 controls: no article prose
-# holds them, and a browser shows them as nothing, so what a reviewer reads would not be
-# what is stored and quoted.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# Bidirectional embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI)
-# are refused, not stripped: an RLO shows "captured 1,500" as "captured 005,1", so the
-# text on screen is not the text stored; and stripping would store a text no outlet
-# published, with nobody told what the overrides did. Refusing names the character, so
-# whoever imports looks at the source and decides. The plain marks LRM, RLM and ALM only
-# nudge punctuation in right-to-left names and stay allowed.
-_BIDI_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+# Control and bidirectional control characters are refused by the one rule of
+# text/sanitising.py (what each does to the text on screen is said there).
 
 
 class ArticleFileError(ValueError):
@@ -208,16 +200,9 @@ def _parse_date(value: str, source_name: str) -> datetime.date:
 def _refuse_unreadable_characters(text: str, source_name: str) -> None:
     """Refuse the text at its first control or bidirectional control character, naming
     the character's code point and where it is (line and column count from 1)."""
-    found = [
-        (match.start(), kind)
-        for pattern, kind in [
-            (_CONTROL, "control character"),
-            (_BIDI_CONTROL, "bidirectional control character"),
-        ]
-        if (match := pattern.search(text))
-    ]
+    found = unreadable_character(text)
     if found:
-        at, kind = min(found)
+        at, kind = found
         line = text.count("\n", 0, at) + 1
         column = at - (text.rfind("\n", 0, at) + 1) + 1
         raise ArticleFileError(

@@ -421,6 +421,9 @@ class Measure(models.Model):
         max_length=12, choices=Judgement.choices, default=Judgement.CONSISTENT
     )
     reasons = models.TextField(blank=True, help_text="one line per difference")
+    # Reviewers and moderators regroup figures for everyone: each rename, join and split
+    # is kept with who made it.
+    history = HistoricalRecords(excluded_fields=["judgement", "reasons"])
 
     class Meta:
         ordering = ["name"]
@@ -450,8 +453,12 @@ class Quantity(models.Model):
         Measure, null=True, blank=True, on_delete=models.SET_NULL, related_name="quantities"
     )
 
+    # Which measure a figure counts for is the one thing people change (services.measures).
+    history = HistoricalRecords(excluded_fields=["as_of", "as_of_stated"])
+
     class Meta:
         ordering = ["article", "start"]
+        verbose_name = "figure"
         constraints = [
             models.UniqueConstraint(fields=["article", "start"], name="quantity_unique_start"),
             models.CheckConstraint(
@@ -571,3 +578,54 @@ class ImportItem(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in self.FINISHED
+
+
+class PossibleDuplicate(models.Model):
+    """Two claims the claim matcher rates as the same fact: the newer claim's text, looked
+    up as the panel looks up a highlight (selectors.claim_suggestions), has the older claim
+    as a suggestion strong enough to preselect. Derived, like the counts: kept by the
+    writes that create, edit and merge claims (services/duplicates.py) and rebuilt from
+    scratch by `manage.py claim_duplicates`, so the moderators' queue reads a table
+    instead of matching every claim on each request."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")  # the newer
+    other = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")  # the older
+    similarity = models.PositiveSmallIntegerField(help_text="meaning and wording, in %")
+    score = models.FloatField(help_text="the matcher's rank score")
+    reasons = models.JSONField(default=list, help_text="why the matcher suggests it")
+    found_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "other"], name="possible_duplicate_once"),
+            models.CheckConstraint(
+                condition=Q(other__lt=F("claim")), name="possible_duplicate_older_other"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} may repeat claim {self.other_id}"
+
+
+class DuplicateDismissal(models.Model):
+    """A moderator's "not the same claim" on a pair the matcher offered: the queue never
+    offers the pair again, whatever the matcher says later. A decision, not derived: the
+    rebuild keeps it."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="+")  # the newer
+    other = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="+")  # the older
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "other"], name="duplicate_dismissed_once"),
+            models.CheckConstraint(
+                condition=Q(other__lt=F("claim")), name="duplicate_dismissal_older_other"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"claims {self.other_id} and {self.claim_id} are not the same"

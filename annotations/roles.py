@@ -81,15 +81,15 @@ def may_give_verdicts(user) -> bool:
     return user.is_authenticated and user.has_perm("annotations.add_verdict")
 
 
-def may_move_span(user, span) -> bool:
+def may_move_span(user, voter_ids: set[int]) -> bool:
     """Moderators move any highlight to another claim. A reviewer moves only a highlight
-    that carries no verdict but their own: moving it changes which claim the
-    others' verdicts count for, and through the claim it joins would show the mover
-    verdicts they have not earned the sight of (blind review)."""
-    if is_moderator(user):
-        return True
-    voters = set(span.verdicts.values_list("reviewer_id", flat=True))
-    return voters <= {user.pk}
+    whose verdicts are all their own (`voter_ids`: who has a verdict on it): moving it
+    changes which claim the others' verdicts count for, and through the claim it joins
+    would show the mover verdicts they have not earned the sight of (blind review). A
+    reviewer with no verdict on it is refused whoever else tagged it, so the refusal
+    itself says nothing of the others."""
+    # The sole-voter answer needs no query; only the others ask for the role.
+    return voter_ids == {user.pk} or is_moderator(user)
 
 
 def moderator_required(view):

@@ -1,7 +1,16 @@
 from django.urls import path, register_converter
 
 from annotations.converters import IdConverter
-from annotations.views import claims, exports, figures, intake, revisions, rulings, workspace
+from annotations.views import (
+    claims,
+    duplicates,
+    exports,
+    figures,
+    intake,
+    revisions,
+    rulings,
+    workspace,
+)
 
 # Ids beyond a 64-bit integer are a 404 here instead of a database error (see converters).
 register_converter(IdConverter, "id")
@@ -37,6 +46,9 @@ urlpatterns = [
     ),
     path("claims/", claims.claim_list, name="claim_list"),
     path("claims/<id:claim_id>/", claims.claim_detail, name="claim_detail"),
+    path("claims/duplicates/", duplicates.duplicate_list, name="duplicate_list"),
+    path("claims/duplicates/merge/", duplicates.duplicate_merge, name="duplicate_merge"),
+    path("claims/duplicates/dismiss/", duplicates.duplicate_dismiss, name="duplicate_dismiss"),
     path("claims/<id:claim_id>.jsonld", exports.claim_review, name="claim_review"),
     path("claimreviews/", exports.claim_review_feed, name="claim_review_feed"),
     path("rulings/", rulings.ruling_index, name="ruling_index"),

@@ -276,6 +276,9 @@ def main() -> None:
               f"duplicated, {unexpected} stored but never acknowledged ==")  # fmt: skip
         print(f"errors: {errors}; load average during the reviewers' run: {load_during:.2f}")
         failed = errors or lost or duplicated or unexpected
+        if errors:
+            # The server's side of the first errors (tracebacks go to gunicorn's log).
+            print((workdir / "gunicorn.log").read_text()[-6000:])
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)

@@ -61,6 +61,12 @@ def _claim_of(panel_html: str) -> str:
     return found.group(1) if found else "new"
 
 
+def _version(body_html: str) -> str:
+    """The version the page's live poll sends, from its hx-get URL."""
+    found = re.search(r'/updates/\?v=([^"]*)"', body_html)
+    return unquote(html.unescape(found.group(1))) if found else ""
+
+
 class Reviewer:
     """What one signed-in reviewer does; shared by the think-time and flat users."""
 
@@ -187,8 +193,7 @@ class ReviewerUser(Reviewer, HttpUser):
     def review_an_article(self) -> None:
         article = random.choice(PLAN["articles"])
         page = self.client.get(f"/articles/{article['id']}/", name="article page")
-        found = re.search(r'/updates/\?v=([^"]*)"', page.text)
-        version = unquote(html.unescape(found.group(1))) if found else ""
+        version = _version(page.text)
         for _ in range(random.randint(2, 5)):
             if _stopping.is_set():
                 return
@@ -205,13 +210,16 @@ class ReviewerUser(Reviewer, HttpUser):
                 self.withdraw(article, sentence)
             else:
                 self.save(article, sentence, claim, double=roll > 0.9)
-            # The open tab's poll, every few seconds.
-            self.client.get(
+            # The open tab's poll, every few seconds; like htmx, it keeps the version of
+            # the body it last swapped in (204: nothing new to swap).
+            poll = self.client.get(
                 f"/articles/{article['id']}/updates/",
                 params={"v": version},
                 headers=HX,
                 name="live poll",
             )
+            if poll.status_code == 200:
+                version = _version(poll.text) or version
             gevent.sleep(random.uniform(0.5, 2))
 
 

@@ -13,12 +13,14 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from annotations import selectors, services
 from annotations.admin.base import ChoiceFilter, HistoryAdmin, action_page
 from annotations.models import Claim, Label, Span, Verdict
 from annotations.rules.consensus import CONTESTED, INSUFFICIENT
-from annotations.rules.rulings import claim_is_locked
+from annotations.rules.rulings import claim_is_locked, goes_against_consensus
 from annotations.text.sanitising import reject_markup
 
 
@@ -93,16 +95,14 @@ def _csv_safe(value: str) -> str:
 
 @admin.register(Claim)
 class ClaimAdmin(HistoryAdmin):
+    # Seven columns, so the claim's text gets the width at 1,440 px: reviewers, evidence
+    # and agreement sit under the consensus they explain, status and ruling share one.
     list_display = [
         "text_short",
-        "status",
-        "ruling",
+        "state_display",
         "consensus_display",
-        "appearances_display",
-        "reviewers_display",
         "label_bar",
-        "evidenced_display",
-        "alpha_display",
+        "appearances_display",
         "origins_display",
         "last_activity",
     ]
@@ -132,6 +132,12 @@ class ClaimAdmin(HistoryAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or "text" in form.changed_data:
+            # Another wording may make it another claim's duplicate, or no longer one.
+            services.duplicates_refresh(claims=[obj], created=not change)
+
     def get_queryset(self, request):
         # Annotate before ordering: the ordering names annotations.
         claims = selectors.claims_annotated(self.model._default_manager.get_queryset())
@@ -142,6 +148,13 @@ class ClaimAdmin(HistoryAdmin):
         # Admins with a foreign key to Claim must not order their choices by this (the
         # plain Claim queryset has no such annotations); see SpanAdmin.
         return ["-is_contested", "is_ruled", "-reviewer_count", "-updated_at", "pk"]
+
+    def changelist_view(self, request, extra_context=None):
+        # The app list beside the claims takes a fifth of the screen the claims need; the
+        # breadcrumbs and the header lead everywhere it does.
+        return super().changelist_view(
+            request, {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        )
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
@@ -157,20 +170,24 @@ class ClaimAdmin(HistoryAdmin):
 
     @admin.display(description="claim", ordering="text")
     def text_short(self, obj: Claim) -> str:
-        return obj.text[:100]
+        return obj.text if len(obj.text) <= 240 else obj.text[:239] + "…"
+
+    @admin.display(description="status", ordering="ruling")
+    def state_display(self, obj: Claim) -> str:
+        if obj.ruling:
+            return f"ruled {obj.ruling}"
+        return obj.get_status_display().lower()
 
     @admin.display(description="consensus", ordering="consensus")
     def consensus_display(self, obj: Claim) -> str:
-        marker = "⚠ " if obj.is_contested else ""
-        return f"{marker}{obj.consensus}"
+        return render_to_string(
+            "admin/annotations/claim/consensus_cell.html",
+            {"claim": obj, "alpha": self._aggregate(obj).alpha},
+        )
 
     @admin.display(description="appearances", ordering="appearances")
     def appearances_display(self, obj: Claim) -> str:
         return f"{obj.appearances} in {obj.article_count} article{'s' * (obj.article_count != 1)}"
-
-    @admin.display(description="reviewers", ordering="reviewer_count")
-    def reviewers_display(self, obj: Claim) -> int:
-        return obj.reviewer_count
 
     @admin.display(description="verdicts (v/d/a)")
     def label_bar(self, obj: Claim) -> str:
@@ -182,22 +199,14 @@ class ClaimAdmin(HistoryAdmin):
             {"counts": counts, "segments": segments, "total": total},
         )
 
-    @admin.display(description="evidenced", ordering="evidenced")
-    def evidenced_display(self, obj: Claim) -> int:
-        return obj.evidenced
-
-    @admin.display(description="α")
-    def alpha_display(self, obj: Claim) -> str:
-        alpha = self._aggregate(obj).alpha
-        return "—" if alpha is None else f"{alpha:.2f}"
-
     @admin.display(description="origins")
     def origins_display(self, obj: Claim) -> str:
         return "; ".join(self._aggregate(obj).origins) or "—"
 
     @admin.display(description="last activity", ordering="last_verdict_at")
-    def last_activity(self, obj: Claim):
-        return self._aggregate(obj).last_activity
+    def last_activity(self, obj: Claim) -> str:
+        # ISO and local time, in a third of the width of "Nov. 23, 2026, 5:01 a.m.".
+        return date_format(localtime(self._aggregate(obj).last_activity), "Y-m-d H:i")
 
     @admin.display(description="appearances and verdicts")
     def appearances_and_verdicts(self, obj: Claim) -> str:
@@ -237,6 +246,8 @@ class ClaimAdmin(HistoryAdmin):
             else:
                 self.message_user(request, f"Ruling published on “{claim.text[:80]}”.")
                 return None
+        tally = selectors.claim_tally(claim_id=claim.pk)
+        chosen = form.data.get("ruling") if form.is_bound else None
         return action_page(
             self,
             request,
@@ -245,7 +256,18 @@ class ClaimAdmin(HistoryAdmin):
             status=422 if form.is_bound else 200,
             claim=claim,
             form=form,
-            tally=selectors.claim_tally(claim_id=claim.pk),
+            tally=tally,
+            side=selectors.claim_sides(claim_ids=[claim.pk])[claim.pk],
+            # Which rulings would overrule the reviewers (rules.rulings), said before the
+            # moderator picks one, and again for the one picked.
+            against_labels=[
+                label
+                for label in Label.values
+                if goes_against_consensus(label=label, consensus=tally.consensus)
+            ],
+            chosen_against=chosen in Label.values
+            and goes_against_consensus(label=chosen, consensus=tally.consensus),
+            chosen=chosen,
         )
 
     @admin.action(description="Reopen the selected claims", permissions=["change"])
@@ -273,8 +295,14 @@ class ClaimAdmin(HistoryAdmin):
                 return None
             self.message_user(request, f"Merged {len(claims) - 1} claim(s) into #{into.pk}.")
             return None
+        sides = selectors.claim_sides(claim_ids=[c.pk for c in claims])
         return action_page(
-            self, request, "admin/annotations/claim/merge.html", "Merge claims", claims=claims
+            self,
+            request,
+            "admin/annotations/claim/merge.html",
+            "Merge claims",
+            claims=claims,
+            sides=[sides[c.pk] for c in claims if c.pk in sides],
         )
 
     @admin.action(

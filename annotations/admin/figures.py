@@ -10,12 +10,12 @@ from django.db.models import Case, Count, When
 from django.utils.html import format_html_join
 
 from annotations import services
-from annotations.admin.base import ModerationAdmin, action_page
+from annotations.admin.base import HistoryAdmin, action_page
 from annotations.models import Measure, Quantity
 
 
 @admin.register(Measure)
-class MeasureAdmin(ModerationAdmin):
+class MeasureAdmin(HistoryAdmin):
     list_display = ["name", "judgement", "reasons_display", "figure_count"]
     list_filter = ["judgement"]
     search_fields = ["name", "key"]
@@ -62,7 +62,7 @@ class MeasureAdmin(ModerationAdmin):
 
 
 @admin.register(Quantity)
-class QuantityAdmin(ModerationAdmin):
+class QuantityAdmin(HistoryAdmin):
     list_display = ["__str__", "measure", "as_of", "as_of_stated", "article"]
     list_filter = ["measure"]
     list_select_related = ["measure", "article"]

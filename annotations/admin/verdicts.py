@@ -25,9 +25,10 @@ class VerdictAdmin(HistoryAdmin):
         "hidden",
         "hidden_reason",
         "has_evidence",
+        "anchor",
         "updated_at",
     ]
-    list_filter = ["label", "hidden"]
+    list_filter = ["label", "hidden", "span__anchor_status"]
     list_select_related = ["span", "reviewer"]
     search_fields = ["note", "attributed_to", "span__exact", "reviewer__username"]
     actions = ["hide", "unhide"]
@@ -43,6 +44,11 @@ class VerdictAdmin(HistoryAdmin):
         "created_at",
         "updated_at",
     ]
+
+    @admin.display(description="anchor", ordering="span__anchor_status")
+    def anchor(self, obj: Verdict) -> str:
+        # How its span came through the article's revisions: exact, approximate, orphaned.
+        return obj.span.get_anchor_status_display()
 
     @admin.display(boolean=True, description="evidence")
     def has_evidence(self, obj: Verdict) -> bool:

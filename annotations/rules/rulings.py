@@ -38,7 +38,7 @@ def ruling_refusals(
     `evidenced_per_label` as in annotations.rules.consensus.Tally."""
     reasons = []
     holding = reviewers_per_label.get(label, 0)
-    against = consensus not in (CONTESTED, INSUFFICIENT) and consensus != label
+    against = goes_against_consensus(label=label, consensus=consensus)
     if overrule and consensus == label:
         reasons.append(
             f"The reviewers' consensus is already {label}; there is nothing to overrule."
@@ -60,6 +60,12 @@ def ruling_refusals(
                 f"one from a reviewer who holds {label}; none has any."
             )
     return reasons
+
+
+def goes_against_consensus(*, label: str, consensus: str) -> bool:
+    """A ruling with this label overrules the reviewers: they hold another label by the
+    consensus rule. Contested and insufficient are no label to go against."""
+    return consensus not in (CONTESTED, INSUFFICIENT) and consensus != label
 
 
 def claim_is_locked(*, ruling: str) -> bool:

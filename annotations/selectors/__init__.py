@@ -32,6 +32,13 @@ from annotations.selectors.claims import (
     claims_for,
     claims_needing_attention_for,
 )
+from annotations.selectors.duplicates import (
+    ClaimSide,
+    DuplicatePair,
+    claim_sides,
+    duplicate_pairs,
+    duplicates_open,
+)
 from annotations.selectors.intake import import_items
 from annotations.selectors.measures import (
     claim_figures,
@@ -61,6 +68,8 @@ __all__ = [
     "ArticlePage",
     "ClaimAggregate",
     "ClaimPage",
+    "ClaimSide",
+    "DuplicatePair",
     "RevisionDiff",
     "RevisionNotes",
     "Progress",
@@ -79,6 +88,7 @@ __all__ = [
     "claim_appearances",
     "claim_figures",
     "claim_page",
+    "claim_sides",
     "claim_suggestions",
     "claim_tally",
     "claims_annotated",
@@ -87,6 +97,8 @@ __all__ = [
     "claims_needing_attention_for",
     "claims_with_conflicting_figures",
     "contested_counts",
+    "duplicate_pairs",
+    "duplicates_open",
     "figures",
     "highlights_flagged",
     "measure_judgements",

@@ -209,9 +209,12 @@ def claim_aggregates(
         outlets[claim_id].add(outlet)
     matrices: dict[int, dict[int, dict[int, str]]] = defaultdict(lambda: defaultdict(dict))
     attributions: dict[int, list[str]] = defaultdict(list)
-    for claim_id, span_id, reviewer_id, label, attributed_to in Verdict.objects.filter(
-        span__claim_id__in=seen_ids, hidden=False
-    ).values_list("span__claim_id", "span_id", "reviewer_id", "label", "attributed_to"):
+    # In the order they were given: origins are listed as first named, on any database.
+    for claim_id, span_id, reviewer_id, label, attributed_to in (
+        Verdict.objects.filter(span__claim_id__in=seen_ids, hidden=False)
+        .order_by("pk")
+        .values_list("span__claim_id", "span_id", "reviewer_id", "label", "attributed_to")
+    ):
         matrices[claim_id][reviewer_id][span_id] = label
         if label == Label.ATTRIBUTED and attributed_to:
             attributions[claim_id].append(attributed_to)

@@ -5,11 +5,16 @@ public ruling pages name and count the same origins."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from itertools import chain
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from annotations.models import Claim, Label, OriginName, Verdict
 from annotations.rules.origins import OriginGroup, origin_groups, spelling_key
 from annotations.rules.visibility import origins_shown
+from annotations.selectors.visibility import Viewer
 
 
 def origin_decisions(*, names: Iterable[str]) -> dict[str, str]:
@@ -85,3 +90,42 @@ def origins_overview(*, spellings: Iterable[str] = ()) -> list[OriginGroup]:
 def origin_claim_counts() -> dict[str, int]:
     """How many claims carry each spelling (by spelling_key)."""
     return {key: count for key, (_, count) in origin_spellings().items()}
+
+
+def claims_named_by(*, claims: QuerySet[Claim], viewer: Viewer, name: str) -> QuerySet[Claim]:
+    """The claims among `claims` (read through claims_for(viewer): `others_visible`) whose
+    origins include the origin `name` names, spellings and moderators' merges included.
+    Only what the viewer may see decides, both which spellings name that origin and which
+    claims carry one: the claims' own origins, and the reviewers' "attributed to" on
+    claims whose verdicts the viewer sees (blind review), so a filter answers nothing a
+    reviewer could not read on the list itself. Three queries before the list's own."""
+    name = " ".join(name.split())
+    attributed = Verdict.objects.filter(label=Label.ATTRIBUTED, hidden=False).exclude(
+        attributed_to=""
+    )
+    if viewer.blind:
+        voted = Verdict.objects.filter(reviewer=viewer.user).values("span__claim_id")
+        attributed = attributed.filter(span__claim_id__in=voted)
+    raw: dict[str, set[str]] = defaultdict(set)
+    for spelling in chain(
+        Claim.objects.exclude(origin="").values_list("origin", flat=True).distinct(),
+        attributed.values_list("attributed_to", flat=True).distinct(),
+    ):
+        raw[spelling_key(spelling)].add(spelling)
+    names = [name, *(min(spellings) for spellings in raw.values())]
+    key = spelling_key(name)
+    [group] = [
+        group
+        for group in origin_groups(names, origin_decisions(names=names))
+        if key in {spelling_key(spelling) for spelling in group.spellings}
+    ]
+    spellings = {each for s in group.spellings for each in raw.get(spelling_key(s), ())}
+    attributed_here = Verdict.objects.filter(
+        span__claim=OuterRef("pk"),
+        label=Label.ATTRIBUTED,
+        hidden=False,
+        attributed_to__in=spellings,
+    )
+    return claims.alias(named=Exists(attributed_here)).filter(
+        Q(origin__in=spellings) | Q(others_visible=True, named=True)
+    )

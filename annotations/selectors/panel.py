@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from annotations import roles
 from annotations.models import Article, Claim, Measure, Quantity, Sentence, Span, Verdict
 from annotations.rules.figures import CONFLICT, CONSISTENT, UNDATED, UPDATE, Figure, judge
 from annotations.selectors import visibility
@@ -38,6 +39,8 @@ class SpanPanel:
     claim_origins: list[str] = field(default_factory=list)
     # My "changed since you reviewed" flag on this span, with the sentence's word diff.
     flag: FlagView | None = None
+    # Whether "Belongs to another claim?" is offered: the move the server would allow.
+    may_move: bool = False
 
 
 @dataclass
@@ -163,6 +166,9 @@ def span_panel(*, article: Article, start: int, end: int, viewer: Viewer) -> Spa
         figures_elsewhere=figures_elsewhere(article=article, start=start, end=end),
         claim_origins=claim_origin_shown(claim=claim) if claim else [],
         flag=span_flag(article=article, span=span, reviewer=viewer.user),
+        # Blind, the verdicts read are only mine: a reviewer without one is refused anyway.
+        may_move=bool(claim)
+        and roles.may_move_span(viewer.user, {v.reviewer_id for v in verdicts}),
     )
 
 

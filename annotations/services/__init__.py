@@ -19,6 +19,11 @@ from annotations.services.consensus import (
     verdicts_count_latest,
     verdicts_count_latest_everywhere,
 )
+from annotations.services.duplicates import (
+    duplicate_dismiss,
+    duplicates_rebuild,
+    duplicates_refresh,
+)
 from annotations.services.intake import import_batch_submit, import_item_run
 from annotations.services.measures import (
     measure_rename,
@@ -47,6 +52,9 @@ __all__ = [
     "claim_reopen",
     "claim_supersede",
     "content_hash",
+    "duplicate_dismiss",
+    "duplicates_rebuild",
+    "duplicates_refresh",
     "import_batch_submit",
     "import_item_run",
     "measure_rename",

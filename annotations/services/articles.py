@@ -137,7 +137,8 @@ def article_revise(*, article: Article, text: str, **metadata) -> Article:
     # Lock the current revision: two imports of the same change at once make one revision.
     old = Article.objects.select_for_update().get(pk=article.pk)
     if old.next_revision_id is not None:
-        raise ValidationError("Only the current revision of an article can be revised.")
+        # Another import revised it between our reading it and locking it.
+        raise ValidationError("The article was revised meanwhile: import the file again.")
     digest = content_hash(text)
     revised = Article(
         text=text,

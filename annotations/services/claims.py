@@ -14,6 +14,7 @@ from annotations.models import (
     Span,
 )
 from annotations.services.consensus import verdicts_count_latest
+from annotations.services.duplicates import duplicates_merged, duplicates_refresh
 from annotations.services.history import change_reason_set
 from annotations.services.moderation import _as_moderator
 from annotations.services.rulings import claim_check_unlocked
@@ -40,6 +41,9 @@ def claim_create(
     claim._history_user = created_by
     claim.save()
     claim_embeddings_store(claims=[claim])  # once per claim, so suggesting it costs no model run
+    # Made while a strong match existed (the reviewer confirmed "new claim", or two
+    # reviewers made it at once): the moderators' duplicates queue offers the pair.
+    duplicates_refresh(claims=[claim], created=True)
     return claim
 
 
@@ -74,6 +78,7 @@ def claim_merge(*, claims: list[Claim], into: Claim, moderator: AbstractBaseUser
     into.save()
     # A reviewer who tagged two of the merged claims now counts once, with the later label.
     verdicts_count_latest(claim_ids=[into.pk])
+    duplicates_merged(merged=others, into=into)
     return into
 
 

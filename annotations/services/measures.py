@@ -62,6 +62,7 @@ def measure_rename(*, measure: Measure, name: str, user: AbstractBaseUser) -> Me
     _may_edit_measures(user)
     measure.name = _measure_name(name)
     measure.full_clean()
+    measure._history_user = user
     measure.save(update_fields=["name"])
     return measure
 
@@ -71,8 +72,12 @@ def measures_join(*, measures: list[Measure], into: Measure, user: AbstractBaseU
     """Put every figure of `measures` into `into` and remove the emptied measures."""
     _may_edit_measures(user)
     others = [m.pk for m in measures if m.pk != into.pk]
-    Quantity.objects.filter(measure_id__in=others).update(measure=into)
-    Measure.objects.filter(pk__in=others).delete()
+    # One by one, not a bulk update: each figure's move and each emptied measure is kept
+    # in the history with who did it (a few figures, not thousands).
+    _quantities_move(Quantity.objects.filter(measure_id__in=others), into=into, user=user)
+    for emptied in Measure.objects.filter(pk__in=others):
+        emptied._history_user = user
+        emptied.delete()
     measures_judge(measure_ids=[into.pk])
     return into
 
@@ -87,6 +92,15 @@ def measure_split(*, quantities: list[Quantity], name: str, user: AbstractBaseUs
     measure, _ = Measure.objects.get_or_create(key=_manual_key(name), defaults={"name": name})
     measure.full_clean()
     touched = {q.measure_id for q in quantities if q.measure_id} | {measure.pk}
-    Quantity.objects.filter(pk__in=[q.pk for q in quantities]).update(measure=measure)
+    _quantities_move(
+        Quantity.objects.filter(pk__in=[q.pk for q in quantities]), into=measure, user=user
+    )
     measures_judge(measure_ids=list(touched))
     return measure
+
+
+def _quantities_move(quantities, *, into: Measure, user: AbstractBaseUser) -> None:
+    for quantity in quantities:
+        quantity.measure = into
+        quantity._history_user = user
+        quantity.save(update_fields=["measure"])

@@ -110,8 +110,10 @@ def span_move(*, span: Span, claim: Claim, user: AbstractBaseUser) -> Span:
     # The lock speaks first: a ruled claim is closed to everyone, whoever tagged what.
     claim_check_unlocked(claim_id=span.claim_id)
     claim_check_unlocked(claim_id=claim.pk)
-    if not roles.may_move_span(user, span):
+    voter_ids = set(span.verdicts.values_list("reviewer_id", flat=True))
+    if not roles.may_move_span(user, voter_ids):
         raise PermissionDenied(
-            "Other reviewers have tagged this highlight: ask a moderator to move it."
+            "Only a moderator, or a reviewer whose verdict is the only one on this "
+            "highlight, can move it to another claim."
         )
     return span_link_claim(span=span, claim=claim, user=user)

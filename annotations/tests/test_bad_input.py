@@ -106,6 +106,66 @@ def test_it_still_takes_the_same_post_without_the_nul(alice_client, tanks):
     assert Verdict.objects.count() == 1
 
 
+# --- characters that make the text on screen differ from the text stored ----------------
+
+
+@pytest.mark.parametrize("field", ["note", "claim_text", "attributed_to"])
+@pytest.mark.parametrize(
+    "character", ["\u202e", "\u2066", "\x01", "\x7f"], ids=["RLO", "LRI", "SOH", "DEL"]
+)
+def test_it_refuses_bidi_and_control_characters_in_typed_text_naming_them(
+    alice_client, tanks, field, character
+):
+    # An RLO shows "captured 1,500" as "captured 005,1"; the import refuses it, and so
+    # does every field a person types into (text/sanitising.py, reject_markup).
+    data = _verdict_data(tanks, label="attributed", attributed_to="the ministry")
+    data[field] = data.get(field, "") + " a" + character + "b"
+    response = _post(alice_client, reverse("verdict_save", args=[tanks.pk]), data, htmx=True)
+    assert response.status_code == 422
+    assert f"U+{ord(character):04X} is not allowed here" in response.content.decode()
+    assert _nothing_stored()
+
+
+def test_it_keeps_right_to_left_script_and_its_plain_marks(alice_client, tanks):
+    note = "قالت الوزارة \u200f12 دبابة"  # Arabic with a right-to-left mark: not a control
+    data = _verdict_data(tanks, note=note)
+    response = _post(alice_client, reverse("verdict_save", args=[tanks.pk]), data)
+    assert response.status_code == 302
+    assert Verdict.objects.get().note == note
+
+
+@pytest.mark.parametrize(
+    "model_field",
+    [
+        ("claim", "origin"),
+        ("claim", "ruling_note"),
+        ("measure", "name"),
+        ("originname", "stands_for"),
+    ],
+)
+def test_every_stored_free_text_field_refuses_an_override(model_field):
+    from django.apps import apps
+    from django.core.exceptions import ValidationError
+
+    model, name = model_field
+    field = apps.get_model("annotations", model)._meta.get_field(name)
+    with pytest.raises(ValidationError, match="U\\+202E"):
+        field.run_validators("Claim \u202e0051")
+
+
+def test_it_says_why_a_new_claim_sent_to_a_linked_highlight_is_refused(alice_client, tanks):
+    # The panel of a highlight with a claim has no new-claim field, so a refusal of one
+    # sent anyway (a crafted post, an old tab) must still be said, with the note kept.
+    url = reverse("verdict_save", args=[tanks.pk])
+    assert _post(alice_client, url, _verdict_data(tanks)).status_code == 302
+    data = _verdict_data(tanks, claim_text="<script>x</script>", note="my careful note")
+    response = _post(alice_client, url, data, htmx=True)
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "New claim: HTML is not allowed here" in html and "my careful note" in html
+    assert Claim.objects.count() == 1
+
+
 # --- ids beyond 64 bits ---------------------------------------------------------------------
 
 

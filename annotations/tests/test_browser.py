@@ -10,7 +10,15 @@ import re
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from annotations.models import Article, Claim, OriginName, RevisionFlag, Span, Verdict
+from annotations.models import (
+    Article,
+    Claim,
+    OriginName,
+    PossibleDuplicate,
+    RevisionFlag,
+    Span,
+    Verdict,
+)
 from annotations.rules.origins import spelling_key
 from annotations.selectors.suggestions import claim_suggestions
 from annotations.services import article_import, ruling_publish, verdict_record
@@ -575,10 +583,10 @@ def test_it_keeps_every_field_after_a_validation_error(
     context.close()
 
 
-def _shot(page: Page, name: str) -> None:
+def _shot(page: Page, name: str, *, full_page: bool = False) -> None:
     if shots := os.environ.get("PANEL_SHOTS"):  # a directory, to look at the layout
         # caret="initial": hiding the caret injects a style, which the CSP rightly blocks.
-        page.screenshot(path=f"{shots}/{name}.png", caret="initial")
+        page.screenshot(path=f"{shots}/{name}.png", caret="initial", full_page=full_page)
 
 
 def _phone(page: Page) -> Page:
@@ -761,6 +769,8 @@ def test_it_shows_what_changed_since_i_reviewed_and_clears_it_with_one_key(new_p
     page = new_page("alice")
     # The article list counts it for me.
     expect(page.locator(".badge-changed")).to_have_text("⟳ 1")
+    _shot(_phone(page), "changed-since-reviewed-list-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.locator(".badge-changed").click()
     expect(page.locator(".changed-mark")).to_have_text("⟳ changed since you reviewed")
     expect(page.locator("#changes")).to_contain_text("Revised since you reviewed")
@@ -822,3 +832,124 @@ def test_it_serves_the_favicon_the_pages_link(new_page, db):
     assert response.status == 200 and response.headers["content-type"].startswith("image/")
     page.goto("/rulings/")
     assert page.locator("link[rel=icon]").get_attribute("href") == "/favicon.ico"
+
+
+def _tag_stretch(reviewer, article: Article, wording: str, label: str, claim=None) -> Verdict:
+    start = article.text.index(wording)
+    return verdict_record(
+        article=article,
+        start=start,
+        end=start + len(wording),
+        exact=wording,
+        reviewer=reviewer,
+        label=label,
+        evidence_url="https://example.org/general-staff" if label != "attributed" else "",
+        attributed_to="the General Staff" if label == "attributed" else "",
+        claim=claim,
+    )
+
+
+CASUALTIES = (
+    "Over the past six months, Russian forces have suffered approximately 39,900 casualties "
+    "in Kursk Oblast, including around 16,100 killed."
+)
+CASUALTIES_AGAIN = (
+    "Russian forces have suffered nearly 40,000 casualties, including more than 16,000 killed"
+)
+
+
+@pytest.fixture
+def duplicated(seeds, alice, bob, charlie):
+    """The same facts made into two claims each, as reviewers who overrode the "existing
+    claim" default would make them: the 909 prisoners and the 39,900 casualties."""
+    from annotations.tests.test_seeds import CAPTURED_909
+
+    sources = list(CAPTURED_909)
+    articles = [Article.objects.get(source_name=s) for s in sources]
+    first = _tag_stretch(alice, articles[0], CAPTURED_909[sources[0]], "attributed")
+    _tag_stretch(bob, articles[0], CAPTURED_909[sources[0]], "attributed", first.span.claim)
+    second = _tag_stretch(charlie, articles[1], CAPTURED_909[sources[1]], "disputed")
+    _tag_stretch(bob, articles[2], CAPTURED_909[sources[2]], "verified", second.span.claim)
+    casualties = _tag_stretch(alice, _article_with(CASUALTIES), CASUALTIES, "verified")
+    again = _tag_stretch(bob, _article_with(CASUALTIES_AGAIN), CASUALTIES_AGAIN, "verified")
+    return first.span.claim, second.span.claim, casualties.span.claim, again.span.claim
+
+
+def _tab_to(page: Page, accessible: str, limit: int = 60) -> None:
+    """Press Tab until the focused element's text starts with `accessible`."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.textContent.trim()")
+        if focused.startswith(accessible):
+            return
+    raise AssertionError(f"{accessible!r} is not reachable with Tab")
+
+
+def test_a_moderator_merges_a_possible_duplicate_with_the_keyboard_alone(
+    new_page, duplicated, maria
+):
+    first, second, casualties, again = duplicated
+    assert PossibleDuplicate.objects.filter(claim=second, other=first).exists()
+    assert PossibleDuplicate.objects.filter(claim=again, other=casualties).exists()
+    page = new_page("maria")
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto("/")
+    _tab_to(page, "Duplicates")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Possible duplicates")).to_be_visible()
+    pair = page.locator(".dup-pair", has_text=f"#{first.pk} and #{second.pk}")
+    expect(pair).to_contain_text("shares 909")
+    expect(pair.locator(".fc-side")).to_have_count(2)
+    for width, suffix in ((1440, ""), (390, "-390")):
+        page.set_viewport_size({"width": width, "height": 900})
+        widths = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1], f"the queue is {widths[0]} px wide at {width}"
+        _shot(page, f"duplicates{suffix}", full_page=width > 400)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    # Keep the older claim of the 909 pair: Tab to its button, Enter.
+    _tab_to(page, f"Keep #{first.pk}, merge #{second.pk}")
+    page.keyboard.press("Enter")
+    expect(page.locator("[role=status]")).to_contain_text(
+        f"Merged claim #{second.pk} into #{first.pk}"
+    )
+    assert set(Span.objects.filter(claim__in=[first, second]).values_list("claim", flat=True)) == {
+        first.pk
+    }
+    assert Verdict.objects.filter(span__claim=first).count() == 4
+    expect(page.locator(".dup-pair", has_text=f"#{first.pk} and #{second.pk}")).to_have_count(0)
+
+
+def test_it_shows_the_panel_suggestions_and_the_admin_claim_list(
+    new_page, duplicated, charlie, maria
+):
+    first = duplicated[0]
+    article = _article_with(HEADLINE_909)
+    for width, suffix in ((1440, ""), (390, "-390")):
+        page = new_page("charlie")
+        page.set_viewport_size({"width": width, "height": 900 if width > 400 else 844})
+        _open_article(page, article)
+        page.locator(".sentence", has_text=HEADLINE_909).click()
+        # One of the two 909 claims is preselected (the queue offers to merge them).
+        checked = page.locator(".verdict-form input[name=claim]:checked")
+        expect(checked).to_have_count(1)
+        assert checked.get_attribute("value") in {str(first.pk), str(duplicated[1].pk)}
+        expect(page.locator("#panel")).to_contain_text("shares 909")
+        _shot(page, f"panel-suggestions{suffix}")
+        admin_page = new_page("maria")
+        admin_page.set_viewport_size({"width": width, "height": 900})
+        admin_page.goto("/admin/annotations/claim/")
+        expect(admin_page.locator("#result_list")).to_be_visible()
+        widths = admin_page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1], f"the admin claim list is {widths[0]} px wide at {width}"
+        if width == 1440:
+            # Nor sideways inside the list: the table fits the box that would scroll it.
+            fits = admin_page.evaluate(
+                "(t => [t.scrollWidth, t.closest('.results').clientWidth])"
+                "(document.querySelector('#result_list'))"
+            )
+            assert fits[0] <= fits[1], f"the claim table is {fits[0]} px in {fits[1]} px"
+        _shot(admin_page, f"admin-claims{suffix}")

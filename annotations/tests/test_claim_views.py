@@ -496,12 +496,13 @@ def test_moving_to_a_missing_claim_is_refused(claim_909, alice):
     assert span.claim == claim_909
 
 
-def test_the_panel_offers_to_move_a_linked_span(claim_909, alice):
+def test_the_panel_offers_a_moderator_to_move_a_linked_span(claim_909, alice, maria):
+    # Three reviewers tagged it, so only a moderator may move it (test_roles).
     services.claim_create(text="Ukraine captured 909 Russian soldiers", created_by=alice)
     article = Article.objects.get(source_name="001_454f1f5ab894978e.txt")
     span = Span.objects.get(article=article, claim=claim_909)
     html = (
-        _client(alice)
+        _client(maria)
         .get(
             reverse("span_panel", args=[article.pk]),
             {"start": span.start, "end": span.end},

@@ -61,8 +61,8 @@ NUMBER_TOUR = ["\x00", HUGE, "1.5", "-1"]
 TEXT_TOUR = ["\x00", LONG, "HTTPS://EXAMPLE.ORG/evidence", "<script>x</script>"]
 NUMBERS = {
     "page", "p", "start", "end", "index", "as_of", "claim", "_selected_action", "into",
-    "newer", "other", "figures", "measure", "measure__id__exact", "select_across", "current",
-    "published__year", "old", "new",
+    "newer", "other", "figures", "keep", "measure", "measure__id__exact", "select_across",
+    "current", "published__year", "old", "new",
 }  # fmt: skip
 EXAMPLES = 3  # Hypothesis examples per surface, after the tour
 FUZZ_SETTINGS = settings(
@@ -85,14 +85,21 @@ CHANGELIST = "/admin/{app}/{model}/"
 SURFACES = {
     # Searches and filters.
     "article search": (ALICE, "get", "/", {}, ["q", "page"]),
-    "claim list": (ALICE, "get", "/claims/", {}, ["q", "show", "consensus", "current", "page"]),
+    "claim list": (
+        ALICE,
+        "get",
+        "/claims/",
+        {},
+        ["q", "show", "consensus", "origin", "current", "page"],
+    ),
     "public rulings": (ANON, "get", "/rulings/", {}, ["page"]),
+    "possible duplicates": (MARIA, "get", "/claims/duplicates/", {}, ["page"]),
     "claim list as moderator": (
         MARIA,
         "get",
         "/claims/",
         {},
-        ["q", "show", "consensus", "current", "page"],
+        ["q", "show", "consensus", "origin", "current", "page"],
     ),
     "admin claims": (
         MARIA,
@@ -355,6 +362,20 @@ SURFACES = {
         {"action": "download_csv", "index": "0", "_selected_action": "{claim.pk}"},
         ["_selected_action"],
     ),
+    "duplicate merge": (
+        MARIA,
+        "post",
+        "/claims/duplicates/merge/",
+        {"claim": "{other.pk}", "other": "{claim.pk}", "keep": "{claim.pk}", "page": "1"},
+        ["claim", "other", "keep", "page"],
+    ),
+    "duplicate dismiss": (
+        MARIA,
+        "post",
+        "/claims/duplicates/dismiss/",
+        {"claim": "{other.pk}", "other": "{claim.pk}", "page": "1"},
+        ["claim", "other", "page"],
+    ),
     "claim add": (
         MARIA,
         "post",
@@ -526,7 +547,7 @@ def _request(w, surface: str, values: dict, *, htmx=False, twice=False) -> list[
     return problems
 
 
-ID_PARAMETERS = {"claim", "_selected_action", "into", "newer", "other", "figures"}
+ID_PARAMETERS = {"claim", "_selected_action", "into", "newer", "other", "figures", "keep"}
 
 
 def _world_ids(w) -> list[int]:

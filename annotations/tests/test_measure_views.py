@@ -1,4 +1,5 @@
-"""The measure page: reviewers and moderators rename, split and join measures."""
+"""The measure page: reviewers and moderators rename, split and join measures, each
+change kept in the history."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from annotations.models import Measure
+from annotations.models import Measure, Quantity
 
 
 def _client(user) -> Client:
@@ -55,6 +56,26 @@ def test_a_reviewer_renames_splits_and_joins(alice, prisoners):
     assert _post(client, prisoners, "join", {"other": split.pk}).status_code == 302
     prisoners.refresh_from_db()
     assert prisoners.judgement == "update" and not Measure.objects.filter(pk=split.pk).exists()
+
+
+def test_every_regrouping_is_kept_in_the_history_with_who_made_it(alice, bob, prisoners):
+    # A reviewer's rename, split or join changes the measures everyone sees: each is kept.
+    original = prisoners.name
+    _post(_client(alice), prisoners, "rename", {"name": "Prisoners taken in Kursk"})
+    november = list(prisoners.quantities.filter(value=717).values_list("pk", flat=True))
+    _post(_client(bob), prisoners, "split", {"name": "Prisoners, November", "figures": november})
+    split = Measure.objects.get(name="Prisoners, November")
+    _post(_client(alice), prisoners, "join", {"other": split.pk})
+
+    renamed = prisoners.history.filter(history_type="~").earliest("history_date")
+    assert renamed.history_user == alice and renamed.prev_record.name == original
+    assert Measure.history.get(id=split.pk, history_type="-").history_user == alice
+    for figure in november:
+        moves = Quantity.history.filter(id=figure, history_type="~").order_by("history_date")
+        assert [(m.history_user, m.measure_id) for m in moves] == [
+            (bob, split.pk),
+            (alice, prisoners.pk),
+        ]
 
 
 @pytest.mark.parametrize(

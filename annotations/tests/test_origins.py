@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from annotations import selectors, services
+from annotations import roles, selectors, services
 from annotations.models import Claim, OriginName, Span
 from annotations.rules.origins import origin_groups, origins_grouped, spelling_key
 from annotations.services.origins import (
@@ -351,3 +351,52 @@ def test_the_origins_admin_reads_in_a_fixed_number_of_queries(
     # (known, in use: 3), the page and its count, the overview (spellings, decisions).
     with django_assert_num_queries(16):
         assert client.get(url).status_code == 200
+
+
+# --- the claim list's origin filter -------------------------------------------------------
+
+
+def _listed(client: Client, origin: str, **headers) -> str:
+    return client.get(reverse("claim_list"), {"origin": origin}, **headers).content.decode()
+
+
+def test_the_claim_list_filters_by_any_name_of_an_origin(claim_909, maria):
+    client = _client(maria)
+    for name in ("Ukrainian General Staff", "the general staff", "AFU General Staff"):
+        for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+            assert claim_909.text in _listed(client, name, **headers), name
+    assert claim_909.text not in _listed(client, "Russian General Staff")
+    assert 'value="Russian General Staff"' in _listed(client, "Russian General Staff")
+    # A moderator's merge counts: under the name she chose, and no longer under a split one.
+    origins_merge(
+        origin_names=[OriginName.objects.create(name="the GS", key=spelling_key("the GS"))],
+        stands_for="General Staff of the Armed Forces of Ukraine",
+        moderator=maria,
+    )
+    assert claim_909.text in _listed(client, "the GS")
+
+
+def test_the_origin_filter_tells_a_blind_reviewer_nothing_of_others_attributions(
+    claim_909, alice, django_user_model
+):
+    dora = django_user_model.objects.create_user("dora", password="dora-password")
+    roles.make_reviewer(dora)
+    assert claim_909.text not in _listed(_client(dora), "General Staff")
+    assert claim_909.text in _listed(_client(alice), "General Staff"), "alice voted"
+    # The claim's own origin is part of the claim: found by anyone.
+    Claim.objects.filter(pk=claim_909.pk).update(origin="Ukraine's General Staff")
+    assert claim_909.text in _listed(_client(dora), "General Staff")
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_the_origin_filter_reads_in_a_fixed_number_of_queries(
+    alice, maria, django_assert_num_queries, count
+):
+    for n in range(count):
+        services.claim_create(text=f"Claim {n}", created_by=alice, origin="Ukrainian command")
+    client = _client(maria)
+    # The same at 1 and 30 claims: the list's own, and the filter's spellings (claims'
+    # origins, attributions) and the moderators' decisions about them.
+    with django_assert_num_queries(11):
+        page = _listed(client, "the Ukrainian command")
+    assert page.count('class="claim-row"') == min(count, 25)

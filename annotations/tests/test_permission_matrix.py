@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from annotations.models import (
     Article,
     Claim,
+    DuplicateDismissal,
     OriginName,
     RevisionFlag,
     Sentence,
@@ -73,6 +74,10 @@ GET_MATRIX = [
     ("/measures/{tanks.pk}/rename/", LOGIN, 405, 405, 405),
     ("/claims/", LOGIN, 200, 200, 200),
     ("/claims/{claim.pk}/", LOGIN, 200, 200, 200),
+    # The possible-duplicates queue shows every tally: moderators only.
+    ("/claims/duplicates/", LOGIN, DENIED, DENIED, 200),
+    ("/claims/duplicates/merge/", LOGIN, DENIED, DENIED, 405),  # POST only
+    ("/claims/duplicates/dismiss/", LOGIN, DENIED, DENIED, 405),  # POST only
     # Public exports: published rulings only.
     ("/claims/{ruled.pk}.jsonld", 200, 200, 200, 200),
     ("/claims/{claim.pk}.jsonld", 404, 404, 404, 404),
@@ -151,12 +156,14 @@ GET_MATRIX = [
     ("{ann}measure/{tanks.pk}/change/", LOGIN, LOGIN, LOGIN, 200),
     ("{ann}measure/{tanks.pk}/delete/", LOGIN, LOGIN, LOGIN, 403),
     ("{ann}measure/{tanks.pk}/history/", LOGIN, LOGIN, LOGIN, 200),
+    ("{ann}measure/{tanks.pk}/history/{measure_version}/", LOGIN, LOGIN, LOGIN, 200),
     ("{ann}measure/{tanks.pk}/", LOGIN, LOGIN, LOGIN, REDIRECT),
     ("{ann}quantity/", LOGIN, LOGIN, LOGIN, 200),
     ("{ann}quantity/add/", LOGIN, LOGIN, LOGIN, 403),
     ("{ann}quantity/{figure.pk}/change/", LOGIN, LOGIN, LOGIN, 200),
     ("{ann}quantity/{figure.pk}/delete/", LOGIN, LOGIN, LOGIN, 403),
     ("{ann}quantity/{figure.pk}/history/", LOGIN, LOGIN, LOGIN, 200),
+    ("{ann}quantity/{figure.pk}/history/{figure_version}/", LOGIN, LOGIN, LOGIN, 200),
     ("{ann}quantity/{figure.pk}/", LOGIN, LOGIN, LOGIN, REDIRECT),
     # Origins: spellings in use, merged and split by moderators, never added or deleted.
     ("{ann}originname/", LOGIN, LOGIN, LOGIN, 200),
@@ -387,6 +394,18 @@ WRITES = {
     ),
     "delete a measure": lambda w: (f"{ANN}/measure/{w.drones.pk}/delete/", {"post": "yes"}),
     "delete a figure": lambda w: (f"{ANN}/quantity/{w.figure.pk}/delete/", {"post": "yes"}),
+    "merge a pair from the duplicates queue": lambda w: (
+        "/claims/duplicates/merge/",
+        {"claim": w.other.pk, "other": w.claim.pk, "keep": w.claim.pk},
+    ),
+    "merge a ruled (locked) claim from the duplicates queue": lambda w: (
+        "/claims/duplicates/merge/",
+        {"claim": w.other.pk, "other": w.ruled.pk, "keep": w.other.pk},
+    ),
+    "dismiss a pair as not the same claim": lambda w: (
+        "/claims/duplicates/dismiss/",
+        {"claim": w.other.pk, "other": w.claim.pk},
+    ),
     "merge an open claim into a ruled (locked) one": lambda w: (
         f"{ANN}/claim/",
         {
@@ -500,6 +519,15 @@ WRITE_MATRIX = [
     ("move a figure to another measure in the admin", LOGIN, LOGIN, LOGIN, REDIRECT),
     ("delete a measure", LOGIN, LOGIN, LOGIN, 403),
     ("delete a figure", LOGIN, LOGIN, LOGIN, 403),
+    ("merge a pair from the duplicates queue", LOGIN, DENIED, DENIED, REDIRECT),
+    (
+        "merge a ruled (locked) claim from the duplicates queue",
+        LOGIN,
+        DENIED,
+        DENIED,
+        CLIENT_ERROR,
+    ),
+    ("dismiss a pair as not the same claim", LOGIN, DENIED, DENIED, REDIRECT),
     ("merge an open claim into a ruled (locked) one", LOGIN, LOGIN, LOGIN, UNCHANGED),
     ("add a reviewer account", LOGIN, LOGIN, LOGIN, REDIRECT),
     ("deactivate alice", LOGIN, LOGIN, LOGIN, REDIRECT),
@@ -551,6 +579,12 @@ def _effects(w, write: str, role: str) -> list[str]:
     elif write == "edit a claim's text":
         if Claim.objects.get(pk=w.claim.pk).text != "12 tanks were destroyed near Kursk":
             problems.append("the claim text did not change")
+    elif write == "merge a pair from the duplicates queue":
+        if Span.objects.filter(claim=w.other).exists():
+            problems.append("the merged-away claim still has appearances")
+    elif write == "dismiss a pair as not the same claim":
+        if not DuplicateDismissal.objects.filter(claim=w.other, other=w.claim).exists():
+            problems.append("the dismissal was not stored")
     elif (
         write == "move a span to another claim in the admin"
         and Span.objects.get(pk=w.span.pk).claim_id != w.other.pk
@@ -799,6 +833,10 @@ def w(world, django_user_model):
         ),
     }
     extra["origin_version"] = world.origin_name.history.earliest().history_id
+    extra["measure_version"] = world.tanks.history.earliest().history_id
+    # Figures are stored in bulk at import, with no history row until one is moved.
+    world.figure.save()
+    extra["figure_version"] = world.figure.history.earliest().history_id
     for key, value in extra.items():
         setattr(world, key, value)
     world_revise(world)

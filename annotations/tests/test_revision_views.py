@@ -204,3 +204,31 @@ def test_the_article_page_query_count_holds_with_flags(
     with django_assert_num_queries(10):
         html = client.get(reverse("article_detail", args=[revised.pk])).content.decode()
     assert html.count("⟳ changed since you reviewed") == count
+
+
+def test_it_marks_fuzzy_and_orphaned_appearances_on_the_claim_page_and_admin(
+    revised, charlie, maria
+):
+    orphan = Span.objects.get(exact=TROOPS)
+    html = client_for(charlie).get(reverse("claim_detail", args=[orphan.claim_id])).content
+    assert b"removed from the article in revision 2" in html
+    fuzzy = Span.objects.get(exact=FIXED)
+    html = client_for(maria).get(reverse("claim_detail", args=[fuzzy.claim_id])).content
+    assert b"re-anchored approximately after a revision" in html
+    admin = client_for(maria)
+    html = admin.get("/admin/annotations/span/?anchor_status__exact=orphan").content.decode()
+    assert "About 12,000 North Korean troops" in html and "Kursk update" in html
+    html = admin.get("/admin/annotations/verdict/?span__anchor_status__exact=fuzzy").content
+    assert html.decode().count('class="field-anchor">Re-anchored approximately') == 2
+
+
+def test_it_sends_an_open_page_of_a_replaced_revision_to_the_current_one(db, alice):
+    article = _import(_text(TYPO, DENIED, TROOPS))
+    _tag(article, DENIED, alice)
+    client = client_for(alice)
+    page = client.get(reverse("article_detail", args=[article.pk])).content.decode()
+    poll_url = page.split('hx-get="')[1].split('"')[0].replace("&amp;", "&")
+    revised = _import(_text(INSERTED, TYPO, DENIED, TROOPS))
+    response = client.get(poll_url, **HTMX)
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("article_detail", args=[revised.pk])

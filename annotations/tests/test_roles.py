@@ -3,6 +3,8 @@ admin class and view asks."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import Permission
 
@@ -166,3 +168,48 @@ def test_it_lets_the_only_reviewer_or_a_moderator_move_a_highlight(article, alic
     assert Span.objects.get(pk=span.pk).claim_id == first.pk
     assert _move(maria, article, span, second).status_code == 302
     assert Span.objects.get(pk=span.pk).claim_id == second.pk
+
+
+def test_it_refuses_a_reviewer_who_has_not_voted_alike_whoever_tagged_the_highlight(
+    article, alice, bob, charlie
+):
+    # Blind review: the refusal must not tell charlie whether anyone has a verdict on
+    # the highlight now, so a highlight alice tagged and one left with no verdict at all
+    # get the same answer, and neither moves.
+    from annotations import services
+    from annotations.models import Span
+
+    span = _tag(article, alice)
+    other = services.claim_create(text="Another claim", created_by=bob)
+    tagged = _move(charlie, article, span, other)
+    services.verdict_withdraw(verdict=span.verdicts.get(reviewer=alice), reviewer=alice)
+    untagged = _move(charlie, article, span, other)
+    assert tagged.status_code == untagged.status_code == 403
+
+    def page(response) -> str:  # tokens and nonces differ per request, nothing else may
+        html = response.content.decode()
+        return re.sub(r'(csrfmiddlewaretoken" value=|nonce=|X-CSRFToken": )"[^"]*"', "", html)
+
+    assert page(tagged) == page(untagged)
+    assert "Only a moderator, or a reviewer whose verdict" in page(tagged)
+    assert Span.objects.get(pk=span.pk).claim_id == span.claim_id
+
+
+def test_it_offers_the_move_only_where_the_server_allows_it(article, alice, bob, maria):
+    from annotations import services
+
+    span = _tag(article, alice)
+    services.claim_create(text="12 tanks were seen near the border", created_by=bob)
+
+    def offered(user) -> bool:
+        client, _ = _csrf_client(user)
+        html = client.get(
+            f"/articles/{article.pk}/span/",
+            {"start": span.start, "end": span.end},
+            HTTP_HX_REQUEST="true",
+        ).content.decode()
+        return "Belongs to another claim?" in html
+
+    assert offered(alice) and offered(maria) and not offered(bob)
+    _tag(article, bob)
+    assert not offered(alice) and not offered(bob) and offered(maria)

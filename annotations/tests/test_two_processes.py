@@ -77,15 +77,31 @@ class App:
     database_url: str
 
 
-def _start(database_url: str, tmp_path: Path, name: str) -> App:
-    port = _free_port()
+def _environment(database_url: str, tmp_path: Path) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
         if key not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_TEST_NAME"}
     }
+    # The servers read hashed static files, as in production: gathered here for this
+    # test, so a fresh clone that never ran collectstatic serves its pages too.
+    env.update(DATABASE_URL=database_url, STATIC_ROOT=str(tmp_path / "staticfiles"))
+    return env
+
+
+def _collect_static(database_url: str, tmp_path: Path) -> None:
+    subprocess.run(  # noqa: S603 (this interpreter, the project's own command)
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=settings.BASE_DIR,
+        env=_environment(database_url, tmp_path),
+        check=True,
+    )
+
+
+def _start(database_url: str, tmp_path: Path, name: str) -> App:
+    port = _free_port()
+    env = _environment(database_url, tmp_path)
     env.update(
-        DATABASE_URL=database_url,
         # Every process of one deployment shares the key: sessions and CSRF are signed.
         SECRET_KEY=settings.SECRET_KEY,
         DEBUG="false",
@@ -124,6 +140,7 @@ def _wait_healthy(app: App, deadline: float) -> None:
 @pytest.fixture
 def two_apps(transactional_db, tmp_path, world):
     database_url = _shared_database_url(tmp_path)
+    _collect_static(database_url, tmp_path)
     apps = [_start(database_url, tmp_path, name) for name in ("a", "b")]
     try:
         deadline = time.monotonic() + 60

@@ -27,8 +27,45 @@ def contains_markup(value: str) -> bool:
     return strip_markup(value) != value
 
 
+# Control characters other than tab, line feed and carriage return: nothing a reviewer
+# types, and a NUL is refused by PostgreSQL outright.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Bidirectional embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI)
+# are refused, not stripped: an RLO shows "captured 1,500" as "captured 005,1", so the
+# text on screen is not the text stored; and stripping would store a text other than the
+# one typed or published. Right-to-left script itself (Arabic, Hebrew) is welcome.
+BIDI_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+
+
+def unreadable_character(value: str) -> tuple[int, str] | None:
+    """Where the first control or bidirectional control character of `value` is, and
+    what kind it is; None when there is none."""
+    found = [
+        (match.start(), kind)
+        for pattern, kind in [
+            (CONTROL_CHARACTER, "control character"),
+            (BIDI_CONTROL, "bidirectional control character"),
+        ]
+        if (match := pattern.search(value))
+    ]
+    return min(found) if found else None
+
+
+def reject_unreadable_characters(value: str) -> None:
+    """Validator: no control or bidirectional control character, named by code point."""
+    found = unreadable_character(value) if value else None
+    if found:
+        at, kind = found
+        raise ValidationError(
+            f"The {kind} U+{ord(value[at]):04X} is not allowed here; write plain text.",
+            code="unreadable",
+        )
+
+
 def reject_markup(value: str) -> None:
-    """Model/form validator: plain text only."""
+    """Model/form validator for every free-text field: plain text only, without the
+    characters that make the text on screen differ from the text stored."""
+    reject_unreadable_characters(value)
     if value and contains_markup(value):
         raise ValidationError("HTML is not allowed here; write plain text.", code="markup")
 
@@ -56,6 +93,7 @@ def reject_markup_not_in(source_text: str) -> Callable[[str], None]:
     quoted = {_collapse(piece) for piece in _MARKUP_PIECE.findall(source_text)}
 
     def validate(value: str) -> None:
+        reject_unreadable_characters(value)
         if not value or not contains_markup(value):
             return
         # Blank out the pieces the article has verbatim; judge what is left. A space,

@@ -11,6 +11,7 @@ from annotations.models import Claim, Label
 from annotations.rules.consensus import CONTESTED, INSUFFICIENT
 from annotations.rules.visibility import Surface
 from annotations.selectors.claims import claims_listed
+from annotations.selectors.origins import claims_named_by
 from annotations.selectors.visibility import viewer_for
 from annotations.views.workspace import is_fragment_request
 
@@ -39,6 +40,9 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         claims = claims.filter(**SHOW[show])
     if consensus in CONSENSUS_CHOICES:
         claims = claims.filter(seen_consensus=consensus)
+    origin = " ".join(request.GET.get("origin", "").split())[:300]
+    if origin:
+        claims = claims_named_by(claims=claims, viewer=viewer, name=origin)
     hide_superseded = request.GET.get("current") == "1"
     if hide_superseded:
         claims = claims.filter(superseded_by=None)
@@ -57,6 +61,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "show": show,
             "consensus": consensus,
+            "origin": origin,
             "consensus_choices": CONSENSUS_CHOICES,
             "hide_superseded": hide_superseded,
             "moderator": viewer.moderating,

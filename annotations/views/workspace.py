@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from annotations import roles, selectors, services
 from annotations.forms import RangeForm, RevisionFlagForm, SpanMoveForm, VerdictForm
@@ -76,6 +77,11 @@ def article_updates(request: HttpRequest, article_id: int) -> HttpResponse:
     if request.GET.get("v") == version:
         return HttpResponse(status=204)
     article = get_object_or_404(Article, pk=article_id)
+    if not article.is_current:
+        # A revision replaced this text while it was open: the highlights have moved to
+        # the new one, where the page shows what changed.
+        current = selectors.article_current(article)
+        return HttpResponseClientRedirect(reverse("article_detail", args=[current.pk]))
     return render(
         request, "annotations/article_detail.html#body", _article_context(request, article)
     )
