@@ -12,7 +12,8 @@ URL and a word changed in every paragraph, so none is a duplicate of another). A
 are queued at once as the import page queues them (services.import_batch_submit, one
 task each), then W `manage.py db_worker --batch` processes run them to the end: the time
 from the first worker's start to the last one's exit, pages per second overall and per
-worker, and each worker's peak resident memory (from the kernel's rusage of the process).
+worker, the workers' CPU time per page (what a page costs on a machine others share too)
+and each worker's peak resident memory (from the kernel's rusage of the process).
 The fetches go to 127.0.0.1 (INTAKE_ALLOW_LOOPBACK), so network time is near zero: the
 figures are what extraction, sentence splitting, figures and storing cost.
 """
@@ -83,11 +84,12 @@ def main() -> None:
             )
             for n in range(args.workers)
         ]  # fmt: skip
-        peaks = []
+        peaks, cpu = [], 0.0
         for worker in workers:
             _, status, usage = os.wait4(worker.pid, 0)
             worker.returncode = os.waitstatus_to_exitcode(status)
             peaks.append(usage.ru_maxrss / 1024)  # KiB on Linux
+            cpu += usage.ru_utime + usage.ru_stime
         seconds = time.perf_counter() - started
 
     counts = {s: ImportItem.objects.filter(status=s).count() for s in ImportItem.Status.values}
@@ -103,6 +105,9 @@ def main() -> None:
         f"wall time {seconds:.1f} s: {done / seconds:.2f} pages/s overall, "
         f"{done / seconds / args.workers:.2f} pages/s per worker"
     )
+    # CPU time is what a page costs whatever else the machine is doing: on an idle core a
+    # worker imports about 1 / (CPU seconds per page) pages a second.
+    print(f"worker CPU time: {cpu:.1f} s, {cpu / max(done, 1):.2f} s per page")
     print("peak resident memory per worker: " + ", ".join(f"{p:.0f} MiB" for p in peaks))
     print(f"load average after: {os.getloadavg()[0]:.1f} (2 cores)")
     if any(w.returncode for w in workers):
