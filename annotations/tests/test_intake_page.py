@@ -156,8 +156,10 @@ def _five_mb_and_one():
 BAD_SUBMISSIONS = {
     "nothing": ({"urls": "  \n "}, [], 400, "Paste at least one web address"),
     "not a URL": ({"urls": "https://ok.example/a\nnot a url"}, [], 400, "line 2"),
-    "ftp": ({"urls": "ftp://example.org/file"}, [], 400, "not an http or https address"),
-    "javascript": ({"urls": "javascript:alert(1)"}, [], 400, "not an http or https address"),
+    "ftp": ({"urls": "ftp://example.org/file"}, [], 400, "not a web address (http or https"),
+    "javascript": ({"urls": "javascript:alert(1)"}, [], 400, "not a web address (http or"),
+    # Loopback written as one number: not an address a browser link would hold.
+    "an address as one number": ({"urls": "http://2130706433/"}, [], 400, "a full IP address"),
     "too long a URL": ({"urls": "https://e.example/" + "a" * 2000}, [], 400, "longer than"),
     "too many": (
         {"urls": "\n".join(f"https://e.example/{n}" for n in range(51))},
@@ -165,7 +167,13 @@ BAD_SUBMISSIONS = {
         413,
         "at most 50 at once",
     ),
-    "enormous paste": ({"urls": "https://e.example/a\n" * 10_000}, [], 400, "at most"),
+    # Refused by its count, like too many files, not by the length of the text.
+    "enormous paste": (
+        {"urls": "https://e.example/a\n" * 10_000},
+        [],
+        413,
+        "10000 addresses: at most 50 at once",
+    ),
     "a PDF": ({}, [("report.pdf", b"%PDF-1.4", "application/pdf")], 400, "only .html"),
     "an empty file": ({}, [("empty.html", b"", "text/html")], 400, "empty file"),
     "a binary file": ({}, [("x.txt", b"ab\x00cd", "text/plain")], 400, "binary file"),

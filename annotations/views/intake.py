@@ -35,8 +35,6 @@ class ImportForm(forms.Form):
         required=False,
         widget=forms.Textarea,
         label="Web addresses, one a line",
-        # Enough for the most URLs a batch takes, each at its longest.
-        max_length=URL_MAX_LENGTH * 60,
     )
 
     def __init__(self, *args, files_given=(), **kwargs):
@@ -45,7 +43,14 @@ class ImportForm(forms.Form):
 
     def clean_urls(self) -> list[str]:
         urls, problems, seen = [], [], set()
-        for number, line in enumerate(self.cleaned_data["urls"].splitlines(), start=1):
+        lines = self.cleaned_data["urls"].splitlines()
+        cap = settings.INTAKE_BATCH_MAX_ITEMS
+        # A list too long for one batch is refused by its count, as too many files are,
+        # before any line is read (the request itself is capped by Django's upload limit).
+        given = sum(1 for line in lines if line.strip())
+        if given > cap or len(self.cleaned_data["urls"]) > URL_MAX_LENGTH * cap:
+            raise TooLarge(f"{given} addresses: at most {cap} at once; split the list")
+        for number, line in enumerate(lines, start=1):
             url = line.strip()
             if not url:
                 continue
@@ -55,7 +60,10 @@ class ImportForm(forms.Form):
             try:
                 _url_validator(url)
             except ValidationError:
-                problems.append(f"line {number}: not an http or https address")
+                problems.append(
+                    f"line {number}: not a web address (http or https, then a host name "
+                    "or a full IP address)"
+                )
                 continue
             if url in seen:
                 continue  # pasted twice: imported once
@@ -130,7 +138,11 @@ def import_page(request: HttpRequest) -> HttpResponse:
             )
             return redirect(f"{reverse('import_page')}?batch={batch}")
         # Nothing was stored: the form keeps what was typed, and says what is wrong.
-        too_large = any(isinstance(e, TooLarge) for e in form.non_field_errors().as_data())
+        too_large = any(
+            isinstance(error, TooLarge)
+            for errors in form.errors.as_data().values()
+            for error in errors
+        )
         context = _context(request, form, None)
         return render(request, TEMPLATE, context, status=413 if too_large else 400)
     return render(request, TEMPLATE, _context(request, ImportForm(), _batch(request)))
