@@ -227,13 +227,15 @@ def test_a_dry_run_lists_the_due_pages_and_changes_nothing(article, site, settin
     assert not DBTaskResult.objects.exists() and site.hits == []
 
 
+# The worker closes the connection it used: a transaction of its own, as in production.
+@pytest.mark.django_db(transaction=True)
 def test_the_queue_holds_each_page_once_until_the_worker_runs_it(article, site, settings):
     settings.TASKS = DATABASE
     assert "Queued 1 page(s)" in _run("--limit", "5")
     # Queued, not yet run: the next cron run does not queue it again.
     assert "Queued 0 page(s)" in _run()
     assert DBTaskResult.objects.count() == 1 and site.hits == []
-    call_command("db_worker", batch=True, stdout=io.StringIO(), stderr=io.StringIO())
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
     article.refresh_from_db()
     assert article.check_outcome == "unchanged" and site.hits == ["/kursk"]
 
