@@ -4,6 +4,7 @@ Annotation Data Model for verdicts. Plain dictionaries, serialised by the views.
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.conf import settings
 from django.urls import reverse
@@ -25,18 +26,50 @@ def _article_url(request, article: Article) -> str:
     return article.url or request.build_absolute_uri(reverse("article_detail", args=[article.pk]))
 
 
-def _creative_work(article: Article, ruling_url: str) -> dict:
+# A byline naming a newsroom rather than a person ("Reuters Staff", "AP", "Editorial
+# Board") is an Organization in schema.org; several people ("A and B") are several Persons.
+_ORGANISATION_BYLINE = re.compile(
+    r"\b(staff|desk|newsroom|editors?|editorial|board|agency|agencies|wires?|bureau|"
+    r"team|correspondents|reporters)\b",
+    re.IGNORECASE,
+)
+_BYLINE_SEPARATORS = re.compile(r"\s*(?:;|&|\band\b)\s*", re.IGNORECASE)
+
+
+def _byline_author(byline: str, outlet: str) -> dict | list[dict] | None:
+    byline = " ".join(byline.split())
+    if byline.lower().startswith("by "):
+        byline = byline[3:]
+    if not byline:
+        return None
+    if byline.casefold() == outlet.casefold() or _ORGANISATION_BYLINE.search(byline):
+        return {"@type": "Organization", "name": byline}
+    names = [name for name in _BYLINE_SEPARATORS.split(byline) if name]
+    people = [{"@type": "Person", "name": name} for name in names]
+    return people[0] if len(people) == 1 else people
+
+
+def appearance(article: Article, ruling_url: str) -> dict:
+    """An article the claim appeared in, as schema.org NewsArticle: what the article states
+    about itself, and nothing for what it does not (no "unknown"). The one function for
+    every appearance and firstAppearance, in the export and on the public ruling page."""
     # The original article where it has one; else the public ruling page, which names the
     # appearance, never the workspace's article page (behind a login).
     work = {
-        "@type": "CreativeWork",
+        "@type": "NewsArticle",
         "url": article.url or ruling_url,
         "headline": article.title,
     }
-    if article.published:
-        work["datePublished"] = article.published.isoformat()
+    if author := _byline_author(article.byline, article.outlet):
+        work["author"] = author
     if article.outlet:
         work["publisher"] = {"@type": "Organization", "name": article.outlet}
+    if article.published:
+        work["datePublished"] = article.published.isoformat()
+    if article.updated:
+        work["dateModified"] = article.updated.isoformat()
+    if article.language:
+        work["inLanguage"] = article.language
     return work
 
 
@@ -54,12 +87,12 @@ def claim_review(
         author["url"] = settings.FACTCHECK_ORGANISATION_URL
     ruling_url = request.build_absolute_uri(reverse("ruling_public", args=[claim.pk]))
     dated = sorted((a for a in articles if a.published), key=lambda a: a.published)
-    item = {"@type": "Claim", "appearance": [_creative_work(a, ruling_url) for a in articles]}
+    item = {"@type": "Claim", "appearance": [appearance(a, ruling_url) for a in articles]}
     if aggregate.origins:
         origins = [{"@type": "Organization", "name": name} for name in aggregate.origins]
         item["author"] = origins[0] if len(origins) == 1 else origins
     if dated:
-        item["firstAppearance"] = _creative_work(dated[0], ruling_url)
+        item["firstAppearance"] = appearance(dated[0], ruling_url)
     if claim.as_of:
         item["datePublished"] = claim.as_of.isoformat()
     return {

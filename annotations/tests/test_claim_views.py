@@ -150,7 +150,7 @@ def test_claim_review_field_by_field(ruled_909, settings):
         "name": "General Staff of the Armed Forces of Ukraine",
     }
     assert len(item["appearance"]) == 4
-    assert all(a["@type"] == "CreativeWork" and a["url"] for a in item["appearance"])
+    assert all(a["@type"] == "NewsArticle" and a["url"] for a in item["appearance"])
     assert item["firstAppearance"]["datePublished"] == "2025-02-06"  # the earliest dated one
     assert review["reviewBody"].endswith("Figures as of 2025-02-07.")
 
