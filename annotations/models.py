@@ -69,6 +69,16 @@ class Article(models.Model):
         related_name="previous_revision",
         help_text="the revision that replaced this one; empty on the current revision",
     )
+    # The scheduled re-check of an imported page (`manage.py refetch_articles`): when its
+    # address was last fetched again and what came of it, so the next run skips it for a
+    # while and a moderator sees silent edits, and refusals, in the admin.
+    checked_at = models.DateTimeField(null=True, blank=True, help_text="last re-fetched")
+    check_outcome = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=[("unchanged", "Unchanged"), ("revised", "New revision"), ("refused", "Refused")],
+    )
+    check_message = models.CharField(max_length=1000, blank=True)
 
     class Meta:
         ordering = ["-published", "title", "id"]
@@ -556,6 +566,12 @@ class ImportItem(models.Model):
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Set on a scheduled re-check of this article's page: the fetched text is stored as
+    # its next revision whatever canonical URL the page now states, and the outcome is
+    # recorded on the article. Deleting the article drops its pending re-checks.
+    recheck_of = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="rechecks"
+    )
 
     class Meta:
         ordering = ["-created_at", "id"]

@@ -273,6 +273,13 @@ INTAKE_READ_TIMEOUT = env_int("INTAKE_READ_TIMEOUT", 15)
 INTAKE_MAX_REDIRECTS = 5
 # The import page: at most this many URLs or files in one submission.
 INTAKE_BATCH_MAX_ITEMS = env_int("INTAKE_BATCH_MAX_ITEMS", 50)
+# The scheduled re-check (`manage.py refetch_articles`, run from cron): an imported page is
+# fetched again once its last check (or import) is this many hours old, to catch silent
+# edits; 0 turns it off. A day: most corrections land within hours of publication, and
+# one request per article a day is polite to the publisher.
+INTAKE_REFETCH_HOURS = env_int("INTAKE_REFETCH_HOURS", 24)
+# At most this many pages queued by one run (the rest wait for the next run).
+INTAKE_REFETCH_LIMIT = env_int("INTAKE_REFETCH_LIMIT", 200)
 
 # Background tasks (imports): django-tasks, the backport of Django 6's Tasks, with its
 # database backend; `manage.py db_worker` runs them (make run starts one, see Procfile).

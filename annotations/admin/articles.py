@@ -41,8 +41,10 @@ class ArticleAdmin(ModerationAdmin):
         "is_current",
         "sentence_count",
         "imported_at",
+        "checked_at",
+        "last_check",
     ]
-    list_filter = [RevisionFilter, "published", "outlet"]
+    list_filter = [RevisionFilter, "check_outcome", "published", "outlet"]
     search_fields = ["title", "outlet", "byline"]
     date_hierarchy = "published"
     # Django 6's default, now (and no deprecation warning).
@@ -64,6 +66,14 @@ class ArticleAdmin(ModerationAdmin):
     @admin.display(boolean=True, description="current")
     def is_current(self, obj: Article) -> bool:
         return obj.is_current
+
+    @admin.display(ordering="check_outcome", description="last re-check")
+    def last_check(self, obj: Article) -> str:
+        # The outcome with its reason (a refusal says why); escaped by the admin.
+        if not obj.check_outcome:
+            return "—"
+        outcome = obj.get_check_outcome_display()
+        return f"{outcome}: {obj.check_message}" if obj.check_message else outcome
 
     @admin.display(ordering="_sentences", description="sentences")
     def sentence_count(self, obj: Article) -> int:

@@ -39,7 +39,7 @@ from annotations.selectors.duplicates import (
     duplicate_pairs,
     duplicates_open,
 )
-from annotations.selectors.intake import import_items
+from annotations.selectors.intake import articles_due_recheck, import_items
 from annotations.selectors.measures import (
     claim_figures,
     claims_with_conflicting_figures,
@@ -63,6 +63,7 @@ from annotations.selectors.revisions import (
 from annotations.selectors.suggestions import Suggestion, claim_suggestions, figures
 
 __all__ = [
+    "articles_due_recheck",
     "import_items",
     "Appearance",
     "ArticlePage",

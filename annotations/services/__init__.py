@@ -24,7 +24,11 @@ from annotations.services.duplicates import (
     duplicates_rebuild,
     duplicates_refresh,
 )
-from annotations.services.intake import import_batch_submit, import_item_run
+from annotations.services.intake import (
+    articles_recheck_queue,
+    import_batch_submit,
+    import_item_run,
+)
 from annotations.services.measures import (
     measure_rename,
     measure_split,
@@ -56,6 +60,7 @@ __all__ = [
     "duplicates_rebuild",
     "duplicates_refresh",
     "import_batch_submit",
+    "articles_recheck_queue",
     "import_item_run",
     "measure_rename",
     "measure_split",

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from annotations.importing import ArticleFileError, ParsedArticle, read_upload
 from annotations.intake.fetching import read_url
-from annotations.models import ImportItem
+from annotations.models import Article, ImportItem
 from annotations.services.articles import article_import
 
 logger = logging.getLogger(__name__)
@@ -56,10 +56,15 @@ def import_item_run(*, item_id: int) -> str:
         _progress(item, 10, f"Fetching {item.url}" if item.url else f"Reading {item.file_name}")
         parsed = _read(item)
         _progress(item, 60, f"Found {len(parsed.paragraphs)} paragraphs; storing")
+        kwargs = parsed.import_kwargs()
+        if item.recheck_of_id:
+            # A re-check is of this article: a changed text is its next revision even if
+            # the page now names another canonical URL.
+            kwargs["url"] = item.recheck_of.url
         # article_import decides: the same text as a stored article is that article (a
         # duplicate, not imported twice); a known article (same canonical URL, else same
         # source) with another text becomes its next revision; else a new article.
-        article, created = article_import(**parsed.import_kwargs())
+        article, created = article_import(**kwargs)
         if not created:
             why = f"same text as “{article.title}”"
             if parsed.url and parsed.url == article.url:
@@ -82,6 +87,30 @@ def import_item_run(*, item_id: int) -> str:
         logger.exception("import of %s failed", item.source)
         _finish(item, ImportItem.Status.FAILED, "The import failed on the server; see its log.")
         raise
+
+
+def articles_recheck_queue(*, articles) -> list[ImportItem]:
+    """Queue a re-fetch of each article's page (current revisions with an http(s) URL, as
+    selectors.articles_due_recheck picks them): each is an ImportItem run by the same task
+    as an import, so a changed page becomes a revision exactly as a pasted URL does."""
+    batch = uuid.uuid4()
+    from annotations.tasks import import_item_task
+
+    items = []
+    with transaction.atomic():
+        for article in articles:
+            if article.next_revision_id is not None or not article.url.startswith(
+                ("http://", "https://")
+            ):
+                continue
+            item = ImportItem(batch=batch, url=article.url, recheck_of=article)
+            # Nobody asked: the schedule did (and the import page lists only requesters' items).
+            item.full_clean(exclude=["upload", "article", "recheck_of", "requested_by"])
+            item.save()
+            result = import_item_task.enqueue(item.pk)
+            ImportItem.objects.filter(pk=item.pk).update(task_id=str(result.id)[:64])
+            items.append(item)
+    return items
 
 
 def _read(item: ImportItem) -> ParsedArticle:
@@ -107,4 +136,28 @@ def _finish(item: ImportItem, status: str, message: str, article=None) -> str:
         upload=None,
         finished_at=timezone.now(),
     )
+    if item.recheck_of_id:
+        _recheck_record(item, status, message, article)
     return status
+
+
+def _recheck_record(item: ImportItem, status: str, message: str, article) -> None:
+    """What a re-check found, on the article checked (and on its new revision, which the
+    next run looks at): unchanged, a new revision, or refused with the reason. A refusal
+    stores nothing else: the article stays as it was."""
+    checked = item.recheck_of
+    lineage = checked.first_revision_id or checked.pk
+    same_article = article is not None and (article.first_revision_id or article.pk) == lineage
+    if status == ImportItem.Status.DUPLICATE and same_article:
+        outcome, message = "unchanged", "The page has not changed"
+    elif status in (ImportItem.Status.REVISED, ImportItem.Status.IMPORTED) and same_article:
+        outcome = "revised"
+    elif status == ImportItem.Status.DUPLICATE:
+        outcome = "refused"
+        message = f"The page now has the text of another article ({message}); nothing stored"
+    else:
+        outcome = "refused"
+    pks = {checked.pk} | ({article.pk} if same_article else set())
+    Article.objects.filter(pk__in=pks).update(
+        checked_at=timezone.now(), check_outcome=outcome, check_message=message[:1000]
+    )
