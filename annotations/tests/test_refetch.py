@@ -20,6 +20,7 @@ from django_tasks_db.models import DBTaskResult
 
 from annotations import selectors, services
 from annotations.models import Article, ImportItem, RevisionFlag, Span
+from annotations.tests.snapshots import client_for
 from annotations.tests.test_revisions import DENIED, FIXED, TROOPS, TYPO, _tag
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -246,3 +247,19 @@ def test_it_is_off_when_the_setting_is_zero(article, site, settings):
     assert not ImportItem.objects.filter(recheck_of=article).exists()
     # An operator may still run it by hand with an explicit age.
     assert "Queued 1 page(s)" in _run("--older-than", "0")
+
+
+def test_a_moderator_sees_each_outcome_and_its_reason_in_the_admin(article, site, maria):
+    site.answers.pop("/kursk")
+    _run()
+    page = client_for(maria).get("/admin/annotations/article/?check_outcome=refused")
+    html = page.content.decode()
+    assert page.status_code == 200 and "Refused: " in html and "404" in html
+    assert article.title in html
+    assert (
+        client_for(maria)
+        .get("/admin/annotations/article/?check_outcome=unchanged")
+        .content.decode()
+        .count(article.title)
+        == 0
+    )
