@@ -23,6 +23,8 @@ from annotations.rules.origins import spelling_key
 from annotations.selectors.suggestions import claim_suggestions
 from annotations.services import article_import, ruling_publish, verdict_record
 from annotations.services.origins import origins_merge
+from annotations.tests import test_article_metadata as metadata
+from annotations.tests.test_article_metadata import DW, PAGES
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
 # still plain synchronous calls, made between browser steps.
@@ -953,3 +955,34 @@ def test_it_shows_the_panel_suggestions_and_the_admin_claim_list(
             )
             assert fits[0] <= fits[1], f"the claim table is {fits[0]} px in {fits[1]} px"
         _shot(admin_page, f"admin-claims{suffix}")
+
+
+appearances = metadata.appearances
+
+
+def test_it_shows_article_metadata_at_desktop_and_phone_widths(new_page, seeds, appearances):
+    # Imported pages state outlet, byline, dates and their original; on a phone the list's
+    # cards still name the outlet, and no page of them scrolls sideways.
+    dw = Article.objects.get(source_name=DW)
+    page = new_page("maria")
+    for width, height in ((1440, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        for name, url in (
+            ("list", "/"),
+            ("article", f"/articles/{dw.pk}/"),
+            ("claim", f"/claims/{appearances.pk}/"),
+        ):
+            page.goto(url)
+            widths = page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            assert widths[0] <= widths[1], f"{name} scrolls sideways at {width} px"
+            _shot(page, f"metadata-{name}-{width}", full_page=name == "list")
+        page.goto("/")
+        row = page.locator("table.articles tr", has_text=PAGES[DW]["title"])
+        expect(row.locator("td[data-label=Outlet]")).to_have_text("DW")
+        expect(row.locator("td[data-label=Outlet]")).to_be_visible()
+        expect(row.get_by_text("By Ben Knight")).to_be_visible()
+        original = row.get_by_role("link", name=f"Original of {PAGES[DW]['title']}")
+        expect(original).to_have_attribute("href", PAGES[DW]["url"])
+        expect(original).to_have_attribute("rel", "noopener noreferrer")
