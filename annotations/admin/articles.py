@@ -8,6 +8,8 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from annotations import services
 from annotations.admin.base import HistoryAdmin, ModerationAdmin
@@ -41,7 +43,6 @@ class ArticleAdmin(ModerationAdmin):
         "is_current",
         "sentence_count",
         "imported_at",
-        "checked_at",
         "last_check",
     ]
     list_filter = [RevisionFilter, "check_outcome", "published", "outlet"]
@@ -67,12 +68,14 @@ class ArticleAdmin(ModerationAdmin):
     def is_current(self, obj: Article) -> bool:
         return obj.is_current
 
-    @admin.display(ordering="check_outcome", description="last re-check")
+    @admin.display(ordering="checked_at", description="last re-check")
     def last_check(self, obj: Article) -> str:
-        # The outcome with its reason (a refusal says why); escaped by the admin.
-        if not obj.check_outcome:
+        # When, the outcome and its reason (a refusal says why) in one cell, the list
+        # being wide already; escaped by the admin.
+        if not obj.checked_at:
             return "—"
-        outcome = obj.get_check_outcome_display()
+        when = date_format(timezone.localtime(obj.checked_at), "SHORT_DATETIME_FORMAT")
+        outcome = f"{obj.get_check_outcome_display()}, {when}"
         return f"{outcome}: {obj.check_message}" if obj.check_message else outcome
 
     @admin.display(ordering="_sentences", description="sentences")

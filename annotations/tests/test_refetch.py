@@ -254,7 +254,7 @@ def test_a_moderator_sees_each_outcome_and_its_reason_in_the_admin(article, site
     _run()
     page = client_for(maria).get("/admin/annotations/article/?check_outcome=refused")
     html = page.content.decode()
-    assert page.status_code == 200 and "Refused: " in html and "404" in html
+    assert page.status_code == 200 and "Refused, " in html and "404 Not Found" in html
     assert article.title in html
     assert (
         client_for(maria)
